@@ -1,0 +1,30 @@
+"""ASGI entry point: Django for HTTP, the session replay consumer for WebSockets.
+
+``manage.py runserver`` (daphne's, as "daphne" leads INSTALLED_APPS) serves this
+application; in production run ``daphne example_project.asgi:application``
+(or uvicorn) behind your proxy.
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_project.settings")
+
+# Set up Django (apps, settings) before importing anything that touches models.
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+import django_session_replay.routing  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(django_session_replay.routing.websocket_urlpatterns))
+        ),
+    }
+)

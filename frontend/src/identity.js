@@ -1,0 +1,69 @@
+// Who is recording: the tab (window id + its seq counter, in sessionStorage)
+// and the visitor's session (resume token + times, in localStorage so every
+// tab of the visitor joins the same session).
+import * as st from './storage.js';
+
+const SS = 'sessionStorage';
+const LS = 'localStorage';
+const SESSION_KEY = 'sr:session';
+
+function randomId() {
+  const a = new Uint8Array(16);
+  crypto.getRandomValues(a);
+  return Array.from(a, (x) => (x + 256).toString(16).slice(1)).join('');
+}
+
+/** This tab's window id, [0-9a-f]{32}: survives reloads, not shared by tabs. */
+export function windowId() {
+  let id = st.get(SS, 'sr:win');
+  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+    id = randomId();
+    st.set(SS, 'sr:win', id);
+  }
+  return id;
+}
+
+/**
+ * The seq counter of this window, with the session it counts in: seq starts
+ * again at 1 when the window moves to a new session. `token` is that
+ * session's resume token (used by the page-hide beacon).
+ */
+export class Counter {
+  constructor(win) {
+    this.k = 'sr:ctr:' + win;
+    const c = st.getJSON(SS, this.k) || {};
+    this.sid = typeof c.sid === 'string' ? c.sid : null;
+    this.token = typeof c.token === 'string' ? c.token : null;
+    this.seq = c.seq > 0 ? c.seq : 0;
+  }
+
+  next() {
+    this.seq++;
+    this.save();
+    return this.seq;
+  }
+
+  save() {
+    st.setJSON(SS, this.k, { sid: this.sid, token: this.token, seq: this.seq });
+  }
+}
+
+/** {token, sid, start, last} shared by the visitor's tabs, or null. */
+export function readSession() {
+  const s = st.getJSON(LS, SESSION_KEY);
+  return s && typeof s.token === 'string' ? s : null;
+}
+
+export function writeSession(s) {
+  st.setJSON(LS, SESSION_KEY, s);
+}
+
+export function clearSession(sid) {
+  const s = readSession();
+  if (s && s.sid === sid) st.del(LS, SESSION_KEY); // only if no other tab moved on
+}
+
+/** Whether a session can no longer be resumed (idle or too long). */
+export function expired(s, now, cfg) {
+  return now - s.last > cfg.idleTimeoutMs || now - s.start > cfg.maxDurationMs;
+}

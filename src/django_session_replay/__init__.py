@@ -1,0 +1,5 @@
+"""Self-hosted session replay for Django."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,127 @@
+"""Sessions in Django admin: a read-only changelist and a replay view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import reader
+from .models import ReplaySession
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("active", _("Active")), ("inactive", _("Inactive"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "active":
+            return queryset.active()  # type: ignore[attr-defined, no-any-return]
+        if self.value() == "inactive":
+            return queryset.inactive()  # type: ignore[attr-defined, no-any-return]
+        return queryset
+
+
+def human_bytes(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def human_duration(ms: int) -> str:
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+@admin.register(ReplaySession)
+class ReplaySessionAdmin(admin.ModelAdmin):
+    list_display = [
+        "replay_link",
+        "status_label",
+        "user",
+        "entry_url",
+        "created",
+        "duration",
+        "page_count",
+        "event_count",
+        "size",
+    ]
+    list_filter = [StatusFilter, "created", ("user", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["entry_url", "user__username", "user__email", "visitor_id"]
+    date_hierarchy = "created"
+    list_select_related = ["user"]
+    readonly_fields = [field.name for field in ReplaySession._meta.fields]
+    list_per_page = 50
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("replay"))
+    def replay_link(self, obj: ReplaySession) -> str:
+        url = reverse("admin:django_session_replay_replaysession_replay", args=[obj.pk])
+        return format_html('<a href="{}">▶ {}</a>', url, _("Replay"))
+
+    @admin.display(description=_("status"), ordering="last_activity")
+    def status_label(self, obj: ReplaySession) -> str:
+        return obj.status
+
+    @admin.display(description=_("duration"), ordering="duration_ms")
+    def duration(self, obj: ReplaySession) -> str:
+        return human_duration(obj.duration_ms)
+
+    @admin.display(description=_("size"), ordering="byte_count")
+    def size(self, obj: ReplaySession) -> str:
+        return human_bytes(obj.byte_count)
+
+    def get_urls(self) -> list[URLPattern]:
+        replay = path(
+            "<uuid:session_id>/replay/",
+            self.admin_site.admin_view(self.replay_view),
+            name="django_session_replay_replaysession_replay",
+        )
+        return [replay, *super().get_urls()]
+
+    def replay_view(self, request: HttpRequest, session_id: Any) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        session = get_object_or_404(ReplaySession.objects.select_related("user"), pk=session_id)
+        windows = reader.windows(session.pk)
+        window = request.GET.get("window")
+        if window not in windows:
+            window = windows[0] if windows else None
+        events_url = reverse("session_replay:events", args=[session.pk])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Replay of %(session)s") % {"session": session},
+            "opts": self.model._meta,
+            "session": session,
+            "windows": windows,
+            "window": window,
+            "duration": human_duration(session.duration_ms),
+            "size": human_bytes(session.byte_count),
+            "player_config": {
+                "eventsUrl": f"{events_url}?window={window}" if window else events_url,
+                "live": session.is_active,
+            },
+        }
+        return TemplateResponse(
+            request, "admin/django_session_replay/replaysession/replay.html", context
+        )

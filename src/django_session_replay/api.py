@@ -1,0 +1,212 @@
+"""The HTTP API (django-ninja): session queries for staff, and the HTTP ingest door."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from asgiref.sync import sync_to_async
+from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import SessionAuth
+
+from . import ingest, reader
+from .conf import conf
+from .models import ReplaySession
+from .protocol import Code
+from .schemas import ErrorOut, IngestOut, SessionDetailOut, SessionOut
+
+VIEW_PERMISSION = "django_session_replay.view_replaysession"
+STREAM_PIECE_BYTES = 64 * 1024
+
+
+class StaffWithViewPermission(SessionAuth):
+    """Logged-in users (else 401) holding the app's view permission (else 403)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if not (user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)):
+            raise HttpError(403, "You need the session replay view permission.")
+        return user
+
+
+api = NinjaAPI(
+    title="Session replay",
+    version="1",
+    urls_namespace="session_replay",
+    auth=StaffWithViewPermission(),
+)
+
+
+class SessionFilters(Schema):
+    active: bool | None = None
+    user_id: int | None = None
+    username: str | None = None
+    url: str | None = None
+    started_after: datetime | None = None
+    started_before: datetime | None = None
+
+
+def session_out(session: ReplaySession) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "status": session.status,
+        "created": session.created,
+        "last_activity": session.last_activity,
+        "ended": session.ended,
+        "user_id": session.user_id,
+        "username": session.user.get_username() if session.user else None,
+        "visitor_id": session.visitor_id,
+        "entry_url": session.entry_url,
+        "user_agent": session.user_agent,
+        "screen": _pair(session.screen_width, session.screen_height),
+        "viewport": _pair(session.viewport_width, session.viewport_height),
+        "page_count": session.page_count,
+        "event_count": session.event_count,
+        "byte_count": session.byte_count,
+        "duration_ms": session.duration_ms,
+    }
+
+
+def _pair(width: int | None, height: int | None) -> list[int] | None:
+    return None if width is None or height is None else [width, height]
+
+
+@api.get("/sessions", response=list[SessionOut], url_name="sessions")
+@paginate(LimitOffsetPagination)
+def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
+    sessions = ReplaySession.objects.select_related("user").order_by("-created")
+    if filters.active is True:
+        sessions = sessions.active()
+    elif filters.active is False:
+        sessions = sessions.inactive()
+    if filters.user_id is not None:
+        sessions = sessions.filter(user_id=filters.user_id)
+    if filters.username:
+        sessions = sessions.filter(user__username=filters.username)
+    if filters.url:
+        sessions = sessions.filter(entry_url__icontains=filters.url)
+    if filters.started_after:
+        sessions = sessions.filter(created__gte=filters.started_after)
+    if filters.started_before:
+        sessions = sessions.filter(created__lt=filters.started_before)
+    return [session_out(session) for session in sessions]
+
+
+@api.get("/sessions/{session_id}", response=SessionDetailOut, url_name="session")
+def get_session(request: HttpRequest, session_id: UUID) -> Any:
+    session = get_object_or_404(ReplaySession.objects.select_related("user"), pk=session_id)
+    replay = reverse("admin:django_session_replay_replaysession_replay", args=[session.pk])
+    events = reverse("session_replay:events", args=[session.pk])
+    return {
+        **session_out(session),
+        "replay_url": request.build_absolute_uri(replay),
+        "events_url": request.build_absolute_uri(events),
+        "windows": reader.windows(session.pk),
+    }
+
+
+@api.get(
+    "/sessions/{session_id}/events",
+    url_name="events",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The session's rrweb events in playback order, one JSON "
+                "object per line, streamed.",
+                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            },
+            404: {"description": "No such session"},
+        }
+    },
+)
+def session_events(request: HttpRequest, session_id: UUID, window: str | None = None) -> Any:
+    session = get_object_or_404(ReplaySession, pk=session_id)
+    pieces = ndjson_pieces(session.pk, window)
+    content: Iterator[bytes] | AsyncIterator[bytes] = (
+        pull_async(pieces) if isinstance(request, ASGIRequest) else pieces
+    )
+    response = StreamingHttpResponse(content, content_type="application/x-ndjson")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def ndjson_pieces(session_id: UUID, window: str | None) -> Iterator[bytes]:
+    """NDJSON in pieces of about STREAM_PIECE_BYTES, so memory stays flat."""
+    piece: list[bytes] = []
+    size = 0
+    for event in reader.iter_events(session_id, window):
+        line = json.dumps(event, separators=(",", ":"), default=_jsonable).encode() + b"\n"
+        piece.append(line)
+        size += len(line)
+        if size >= STREAM_PIECE_BYTES:
+            yield b"".join(piece)
+            piece, size = [], 0
+    if piece:
+        yield b"".join(piece)
+
+
+async def pull_async(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
+    # Django's ASGI handler would read a sync iterator into one list; pulling
+    # piece by piece keeps the response streamed.
+    pull = sync_to_async(next)
+    while (piece := await pull(pieces, None)) is not None:
+        yield piece
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):  # msgpack bin has no JSON form; keep it readable
+        return value.decode("latin-1")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+@api.post(
+    "/ingest",
+    auth=None,
+    url_name="ingest",
+    response={
+        200: IngestOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        429: ErrorOut,
+        503: ErrorOut,
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/msgpack": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def ingest_endpoint(request: HttpRequest) -> Any:
+    """The HTTP door (navigator.sendBeacon on page hide): see docs/protocol.md."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > conf.MAX_FRAME_BYTES:
+        return refused(Code.FRAME_TOO_LARGE, f"body over {conf.MAX_FRAME_BYTES} bytes", [])
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return refused(Code.FRAME_TOO_LARGE, "body too large", [])
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    result = ingest.ingest_http(body, origin)
+    if result.error is not None:
+        return refused(result.error.code, result.error.msg, result.acked)
+    return 200, {"sid": result.session_id, "acked": result.acked}
+
+
+def refused(code: Code, msg: str, acked: list[int]) -> HttpResponse:
+    return JsonResponse({"code": code.text, "msg": msg, "acked": acked}, status=code.http_status)

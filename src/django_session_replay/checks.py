@@ -1,0 +1,59 @@
+"""System checks; ids are stable and listed in docs/checks.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
+
+from .conf import conf
+
+
+@register()
+def check_setup(**kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    if not apps.is_installed("channels") and not apps.is_installed("daphne"):
+        messages.append(
+            Error(
+                "django_session_replay needs Channels for its WebSocket ingest.",
+                hint="Add 'daphne' (or 'channels') to INSTALLED_APPS.",
+                id="django_session_replay.E001",
+            )
+        )
+    if not getattr(settings, "ASGI_APPLICATION", None):
+        messages.append(
+            Error(
+                "ASGI_APPLICATION is not set, so the recorder's WebSocket has no server.",
+                hint="Point ASGI_APPLICATION at your asgi.py application; see docs/install.md.",
+                id="django_session_replay.E002",
+            )
+        )
+    if not getattr(settings, "CHANNEL_LAYERS", None):
+        messages.append(
+            Warning(
+                "CHANNEL_LAYERS is not configured: live viewing of sessions is off.",
+                hint="Use channels.layers.InMemoryChannelLayer on one process, "
+                "channels_redis.core.RedisChannelLayer on several.",
+                id="django_session_replay.W003",
+            )
+        )
+    messages.extend(check_storage())
+    return messages
+
+
+def check_storage() -> list[CheckMessage]:
+    from .storage import get_storage
+
+    try:
+        get_storage()
+    except Exception as exc:
+        return [
+            Error(
+                f"The storage for session replay chunks cannot be loaded: {exc}",
+                hint=f"Define STORAGES[{conf.STORAGE_ALIAS!r}] or a working STORAGES['default'].",
+                id="django_session_replay.E004",
+            )
+        ]
+    return []

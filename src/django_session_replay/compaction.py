@@ -1,0 +1,101 @@
+"""Merge a session's stored batches into compressed chunk objects.
+
+Order of work makes a crash harmless: write the object, then (in one
+transaction) record the chunk and clear the batches' payloads. A crash before
+the commit leaves an unreferenced object that the next run overwrites; nothing
+is ever half visible and re-running is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+import msgpack
+from django.db import transaction
+from django.db.models import F
+
+from . import codec, storage
+from .conf import conf
+from .models import Batch, Chunk, ReplaySession
+
+
+def pending_sessions() -> Iterator[UUID]:
+    """Sessions that have uncompacted batches and are no longer recording."""
+    sessions = ReplaySession.objects.inactive().filter(pending_bytes__gt=0)
+    yield from sessions.values_list("pk", flat=True).iterator()
+
+
+def compact_session(session_id: UUID) -> int:
+    """Compact every uncompacted batch of the session; returns chunks written."""
+    session = ReplaySession.objects.get(pk=session_id)
+    tail = Batch.objects.filter(session_id=session_id, payload__isnull=False)
+    windows = tail.values_list("window", flat=True).distinct().order_by("window")
+    written = 0
+    for window in list(windows):
+        for group in groups(tail.filter(window=window).order_by("seq")):
+            if write_chunk(session, window, group) is not None:
+                written += 1
+    return written
+
+
+def groups(batches: Any) -> Iterator[list[Batch]]:
+    """Runs of batches up to about CHUNK_TARGET_BYTES of raw events each."""
+    group: list[Batch] = []
+    size = 0
+    for batch in batches.iterator(chunk_size=200):
+        group.append(batch)
+        size += batch.raw_bytes
+        if size >= conf.CHUNK_TARGET_BYTES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def write_chunk(session: ReplaySession, window: str, group: list[Batch]) -> Chunk | None:
+    events: list[dict[str, Any]] = []
+    for batch in group:
+        events.extend(codec.unpack(bytes(batch.payload)))
+    packed = msgpack.packb(events)
+    blob = codec.compress(packed, conf.COMPRESSION_LEVEL)
+    first, last = group[0].seq, group[-1].seq
+    key = storage.chunk_key(session.pk, session.created, window, first, last)
+    storage.write(key, blob)
+    with transaction.atomic():
+        ids = [batch.pk for batch in group]
+        still_pending = Batch.objects.select_for_update().filter(pk__in=ids, payload__isnull=False)
+        if len(still_pending) != len(group):  # another compactor took some of them first
+            transaction.on_commit(lambda: discard(key))
+            return None
+        chunk = Chunk.objects.create(
+            session=session,
+            window=window,
+            seq_first=first,
+            seq_last=last,
+            first_timestamp=min(batch.first_timestamp for batch in group),
+            last_timestamp=max(batch.last_timestamp for batch in group),
+            event_count=len(events),
+            raw_bytes=len(packed),
+            stored_bytes=len(blob),
+            key=key,
+        )
+        Batch.objects.filter(pk__in=ids).update(payload=None, chunk=chunk)
+        compacted = sum(batch.raw_bytes for batch in group)
+        ReplaySession.objects.filter(pk=session.pk).update(
+            pending_bytes=F("pending_bytes") - compacted
+        )
+    return chunk
+
+
+def discard(key: str) -> None:
+    """Delete an object this run wrote, unless a chunk of the winner uses the same key."""
+    if not Chunk.objects.filter(key=key).exists():
+        storage.delete(key)
+
+
+def close_idle_sessions() -> int:
+    """Give sessions idle past IDLE_TIMEOUT their end time (their last activity)."""
+    idle = ReplaySession.objects.inactive().filter(ended__isnull=True)
+    return idle.update(ended=F("last_activity"))

@@ -1,0 +1,175 @@
+"""Every setting of the app, read from ``settings.SESSION_REPLAY`` on each access.
+
+Reading lazily keeps ``override_settings`` working. No other module reads our
+settings from ``django.conf.settings`` directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http.request import split_domain_port
+from django.utils.crypto import salted_hmac
+
+DEFAULTS: dict[str, Any] = {
+    "ENABLED": True,
+    "SITE_KEY": None,  # None: derived from SECRET_KEY
+    "ALLOWED_ORIGINS": None,  # None: the hosts of ALLOWED_HOSTS
+    "STORAGE_ALIAS": "session_replay",  # falls back to "default" when absent
+    "WEBSOCKET_PATH": "/ws/session-replay/",
+    "INGEST_URL": None,  # None: reversed from the API's ingest endpoint
+    "IDLE_TIMEOUT": 30 * 60,
+    "MAX_DURATION": 12 * 60 * 60,
+    "MAX_FRAME_BYTES": 1024 * 1024,
+    "MAX_FRAMES_PER_SECOND": 50,
+    "MAX_BYTES_PER_SECOND": 4 * 1024 * 1024,
+    "MAX_SESSION_EVENTS": 1_000_000,
+    "MAX_SESSION_BYTES": 512 * 1024 * 1024,
+    "SAMPLE_RATE": 1.0,
+    "AUTOSTART": True,
+    "MASK_ALL_INPUTS": True,
+    "MASK_TEXT_SELECTOR": None,
+    "BLOCK_SELECTOR": None,
+    "FLUSH_INTERVAL_MS": 2000,
+    "FLUSH_BYTES": 64 * 1024,
+    "MAX_BUFFER_BYTES": 2 * 1024 * 1024,
+    "CHECKOUT_EVERY_MS": 5 * 60 * 1000,
+    "COMPACT_TAIL_BYTES": 2 * 1024 * 1024,
+    "CHUNK_TARGET_BYTES": 8 * 1024 * 1024,
+    "COMPRESSION_LEVEL": 19,
+    "RETENTION_DAYS": 30,
+    "LIVE_GROUPS": True,
+}
+
+
+def _get(name: str) -> Any:
+    user = getattr(settings, "SESSION_REPLAY", {})
+    return user.get(name, DEFAULTS[name])
+
+
+class Settings:
+    """Typed accessors; each property documents one key of ``SESSION_REPLAY``."""
+
+    @property
+    def ENABLED(self) -> bool:
+        return bool(_get("ENABLED"))
+
+    @property
+    def SITE_KEY(self) -> str:
+        key = _get("SITE_KEY")
+        if key:
+            return str(key)
+        # Public by design (it is rendered into every page); derived so that a
+        # fresh install records without extra configuration.
+        return salted_hmac("django_session_replay.site_key", "site-key").hexdigest()[:32]
+
+    @property
+    def ALLOWED_ORIGINS(self) -> list[str]:
+        """Host patterns an ``Origin`` may have, in ``ALLOWED_HOSTS`` syntax."""
+        origins = _get("ALLOWED_ORIGINS")
+        if origins is not None:
+            return [str(origin) for origin in origins]
+        hosts = list(settings.ALLOWED_HOSTS)
+        if settings.DEBUG and not hosts:
+            hosts = [".localhost", "127.0.0.1", "[::1]"]
+        return [split_domain_port(host)[0] or host for host in hosts]
+
+    @property
+    def STORAGE_ALIAS(self) -> str:
+        return str(_get("STORAGE_ALIAS"))
+
+    @property
+    def WEBSOCKET_PATH(self) -> str:
+        return str(_get("WEBSOCKET_PATH"))
+
+    @property
+    def INGEST_URL(self) -> str | None:
+        return _get("INGEST_URL")
+
+    @property
+    def IDLE_TIMEOUT(self) -> int:
+        return int(_get("IDLE_TIMEOUT"))
+
+    @property
+    def MAX_DURATION(self) -> int:
+        return int(_get("MAX_DURATION"))
+
+    @property
+    def MAX_FRAME_BYTES(self) -> int:
+        return int(_get("MAX_FRAME_BYTES"))
+
+    @property
+    def MAX_FRAMES_PER_SECOND(self) -> int:
+        return int(_get("MAX_FRAMES_PER_SECOND"))
+
+    @property
+    def MAX_BYTES_PER_SECOND(self) -> int:
+        return int(_get("MAX_BYTES_PER_SECOND"))
+
+    @property
+    def MAX_SESSION_EVENTS(self) -> int:
+        return int(_get("MAX_SESSION_EVENTS"))
+
+    @property
+    def MAX_SESSION_BYTES(self) -> int:
+        return int(_get("MAX_SESSION_BYTES"))
+
+    @property
+    def SAMPLE_RATE(self) -> float:
+        return float(_get("SAMPLE_RATE"))
+
+    @property
+    def AUTOSTART(self) -> bool:
+        return bool(_get("AUTOSTART"))
+
+    @property
+    def MASK_ALL_INPUTS(self) -> bool:
+        return bool(_get("MASK_ALL_INPUTS"))
+
+    @property
+    def MASK_TEXT_SELECTOR(self) -> str | None:
+        return _get("MASK_TEXT_SELECTOR")
+
+    @property
+    def BLOCK_SELECTOR(self) -> str | None:
+        return _get("BLOCK_SELECTOR")
+
+    @property
+    def FLUSH_INTERVAL_MS(self) -> int:
+        return int(_get("FLUSH_INTERVAL_MS"))
+
+    @property
+    def FLUSH_BYTES(self) -> int:
+        return int(_get("FLUSH_BYTES"))
+
+    @property
+    def MAX_BUFFER_BYTES(self) -> int:
+        return int(_get("MAX_BUFFER_BYTES"))
+
+    @property
+    def CHECKOUT_EVERY_MS(self) -> int:
+        return int(_get("CHECKOUT_EVERY_MS"))
+
+    @property
+    def COMPACT_TAIL_BYTES(self) -> int:
+        return int(_get("COMPACT_TAIL_BYTES"))
+
+    @property
+    def CHUNK_TARGET_BYTES(self) -> int:
+        return int(_get("CHUNK_TARGET_BYTES"))
+
+    @property
+    def COMPRESSION_LEVEL(self) -> int:
+        return int(_get("COMPRESSION_LEVEL"))
+
+    @property
+    def RETENTION_DAYS(self) -> int:
+        return int(_get("RETENTION_DAYS"))
+
+    @property
+    def LIVE_GROUPS(self) -> bool:
+        return bool(_get("LIVE_GROUPS"))
+
+
+conf = Settings()

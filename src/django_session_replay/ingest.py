@@ -1,0 +1,224 @@
+"""The one ingest core behind both doors (WebSocket consumer and HTTP endpoint).
+
+It knows neither Channels nor ninja: doors hand it decoded frames and the
+request's facts (origin, user) and turn its ProtocolErrors into their answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max
+from django.http.request import validate_host
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from . import codec, protocol
+from .conf import conf
+from .models import Batch, ReplaySession
+from .protocol import Code, ProtocolError
+
+TOKEN_SALT = "django_session_replay.resume"
+META = 4  # rrweb EventType.Meta: one per page load
+
+
+@dataclass(frozen=True)
+class Opened:
+    session_id: UUID
+    token: str
+    seq: int  # every seq 1..seq of the window is durable
+    resumed: bool
+
+
+@dataclass(frozen=True)
+class Appended:
+    stored: bool  # False: this seq was already held (a re-send)
+    compact: bool  # the session's uncompacted tail passed the threshold
+
+
+def check_access(key: str, origin: str | None) -> None:
+    if not constant_time_compare(key, conf.SITE_KEY):
+        raise ProtocolError(Code.BAD_KEY, "unknown site key")
+    host = urlsplit(origin).hostname if origin else None
+    if not host or not validate_host(host, conf.ALLOWED_ORIGINS):
+        raise ProtocolError(Code.ORIGIN_FORBIDDEN, f"origin {origin!r} is not allowed")
+
+
+def make_token(session_id: UUID, visitor: str) -> str:
+    return signing.dumps([str(session_id), visitor], salt=TOKEN_SALT)
+
+
+def read_token(token: object, visitor: str) -> UUID | None:
+    """The session a token names, or None when it is absent, forged, expired or
+    was issued to another visitor."""
+    if not isinstance(token, str) or not token:
+        return None
+    try:
+        session_id, owner = signing.loads(token, salt=TOKEN_SALT, max_age=conf.MAX_DURATION)
+        if not constant_time_compare(owner, visitor):
+            return None
+        return UUID(session_id)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def resumable(session_id: UUID | None) -> ReplaySession | None:
+    if session_id is None:
+        return None
+    session = ReplaySession.objects.filter(pk=session_id).first()
+    if session is None or session.ended is not None:
+        return None
+    now = timezone.now()
+    if session.last_activity < now - timedelta(seconds=conf.IDLE_TIMEOUT):
+        end_session(session)
+        return None
+    if session.created < now - timedelta(seconds=conf.MAX_DURATION):
+        end_session(session)
+        return None
+    return session
+
+
+def end_session(session: ReplaySession) -> None:
+    ReplaySession.objects.filter(pk=session.pk, ended__isnull=True).update(ended=F("last_activity"))
+
+
+def open_session(hello: protocol.Hello, user_id: int | None) -> Opened:
+    """Resume the session the hello's token names when it may go on, else start one."""
+    session = resumable(read_token(hello.token, hello.visitor))
+    if session is None:
+        page = hello.page
+        session = ReplaySession.objects.create(
+            user_id=user_id,
+            visitor_id=hello.visitor,
+            entry_url=page.url,
+            user_agent=page.ua,
+            screen_width=page.screen[0] if page.screen else None,
+            screen_height=page.screen[1] if page.screen else None,
+            viewport_width=page.viewport[0] if page.viewport else None,
+            viewport_height=page.viewport[1] if page.viewport else None,
+        )
+        return Opened(session.pk, make_token(session.pk, hello.visitor), 0, resumed=False)
+    if user_id is not None and session.user_id is None:
+        ReplaySession.objects.filter(pk=session.pk).update(user_id=user_id)
+    seq = acked_through(session.pk, hello.window)
+    return Opened(session.pk, make_token(session.pk, hello.visitor), seq, resumed=True)
+
+
+def acked_through(session_id: UUID, window: str) -> int:
+    """The highest seq such that every seq from 1 to it is stored."""
+    held = Batch.objects.filter(session_id=session_id, window=window)
+    summary = held.aggregate(count=Count("seq"), top=Max("seq"))
+    if summary["count"] == (summary["top"] or 0):
+        return summary["count"]
+    expected = 1
+    for seq in held.order_by("seq").values_list("seq", flat=True).iterator():
+        if seq != expected:
+            break
+        expected += 1
+    return expected - 1
+
+
+def append_batch(session_id: UUID, window: str, batch: protocol.Batch) -> Appended:
+    """Store one batch durably and exactly once; raises ProtocolError when refused."""
+    with transaction.atomic():
+        session = ReplaySession.objects.select_for_update().get(pk=session_id)
+        if Batch.objects.filter(session_id=session_id, window=window, seq=batch.seq).exists():
+            return Appended(stored=False, compact=False)
+        check_caps(session, batch)
+        timestamps = [event["timestamp"] for event in batch.events]
+        first, last = int(min(timestamps)), int(max(timestamps))
+        try:
+            with transaction.atomic():
+                Batch.objects.create(
+                    session_id=session_id,
+                    window=window,
+                    seq=batch.seq,
+                    first_timestamp=first,
+                    last_timestamp=last,
+                    event_count=len(batch.events),
+                    raw_bytes=batch.raw_bytes,
+                    payload=codec.pack(batch.events),
+                )
+        except IntegrityError:  # the same seq committed by the other door meanwhile
+            return Appended(stored=False, compact=False)
+        session.first_timestamp = min(first, session.first_timestamp or first)
+        session.last_timestamp = max(last, session.last_timestamp or last)
+        session.duration_ms = max(0, session.last_timestamp - session.first_timestamp)
+        session.event_count += len(batch.events)
+        session.byte_count += batch.raw_bytes
+        session.pending_bytes += batch.raw_bytes
+        session.page_count += sum(1 for event in batch.events if event["type"] == META)
+        session.last_activity = timezone.now()
+        session.save(
+            update_fields=[
+                "first_timestamp",
+                "last_timestamp",
+                "duration_ms",
+                "event_count",
+                "byte_count",
+                "pending_bytes",
+                "page_count",
+                "last_activity",
+            ]
+        )
+    return Appended(stored=True, compact=session.pending_bytes >= conf.COMPACT_TAIL_BYTES)
+
+
+def check_caps(session: ReplaySession, batch: protocol.Batch) -> None:
+    if session.event_count + len(batch.events) > conf.MAX_SESSION_EVENTS:
+        raise ProtocolError(Code.SESSION_FULL, "the session holds the most events allowed")
+    if session.byte_count + batch.raw_bytes > conf.MAX_SESSION_BYTES:
+        raise ProtocolError(Code.SESSION_FULL, "the session holds the most bytes allowed")
+    if session.created < timezone.now() - timedelta(seconds=conf.MAX_DURATION):
+        raise ProtocolError(Code.SESSION_FULL, "the session is at its maximum duration")
+
+
+@dataclass(frozen=True)
+class HttpIngest:
+    session_id: UUID | None
+    acked: list[int]
+    error: ProtocolError | None
+
+
+def ingest_http(body: bytes, origin: str | None) -> HttpIngest:
+    """The HTTP door's payload: several batches of one window of an existing session."""
+    acked: list[int] = []
+    session_id: UUID | None = None
+    try:
+        if len(body) > conf.MAX_FRAME_BYTES:
+            raise ProtocolError(Code.FRAME_TOO_LARGE, f"body over {conf.MAX_FRAME_BYTES} bytes")
+        payload = protocol.unpack(body)
+        if not isinstance(payload, dict):
+            raise ProtocolError(Code.BAD_FRAME, "the body is a msgpack map")
+        version = payload.get("v")
+        if version != protocol.VERSION:
+            raise ProtocolError(Code.UNSUPPORTED_VERSION, f"protocol version {version!r}")
+        key = payload.get("key")
+        if not isinstance(key, str):
+            raise ProtocolError(Code.INVALID_FIELD, "key must be a string")
+        check_access(key, origin)
+        window = protocol.parse_window(payload.get("win"))
+        visitor = payload.get("visitor") or ""
+        if not isinstance(visitor, str):
+            raise ProtocolError(Code.INVALID_FIELD, "visitor must be a string")
+        session = resumable(read_token(payload.get("token"), visitor))
+        if session is None:
+            raise ProtocolError(Code.BAD_TOKEN, "no session may be resumed with this token")
+        session_id = session.pk
+        batches = payload.get("batches")
+        if not isinstance(batches, list):
+            raise ProtocolError(Code.INVALID_FIELD, "batches must be a list")
+        for frame in batches:
+            if not isinstance(frame, dict):
+                raise ProtocolError(Code.INVALID_FIELD, "each batch is a map")
+            batch = protocol.parse_batch(frame, conf.MAX_FRAME_BYTES)
+            append_batch(session_id, window, batch)
+            acked.append(batch.seq)
+    except ProtocolError as error:
+        return HttpIngest(session_id, acked, error)
+    return HttpIngest(session_id, acked, None)

@@ -1,0 +1,28 @@
+"""Channel-layer groups that live viewers of a session subscribe to."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from uuid import UUID
+
+from . import protocol
+from .conf import conf
+
+logger = logging.getLogger(__name__)
+
+
+def group_name(session_id: UUID) -> str:
+    return f"session-replay.{session_id.hex}"
+
+
+async def publish(layer: Any, session_id: UUID, window: str, batch: protocol.Batch) -> None:
+    """Tell the session's live viewers about a stored batch; best effort, since the
+    batch is already durable and a viewer can always re-read it."""
+    if layer is None or not conf.LIVE_GROUPS:
+        return
+    message = {"type": "replay.batch", "window": window, "seq": batch.seq, "events": batch.events}
+    try:
+        await layer.group_send(group_name(session_id), message)
+    except Exception:
+        logger.warning("could not publish batch %s of %s to live viewers", batch.seq, session_id)

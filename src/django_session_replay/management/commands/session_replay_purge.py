@@ -1,0 +1,59 @@
+"""Delete sessions (database rows and stored chunk objects together)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from django_session_replay.conf import conf
+from django_session_replay.models import ReplaySession
+
+
+class Command(BaseCommand):
+    help = "Delete recorded sessions older than N days, or every session of one user."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="Delete sessions started more than this many days ago "
+            "(default: SESSION_REPLAY['RETENTION_DAYS']).",
+        )
+        parser.add_argument(
+            "--user", help="Delete every session of this user (username), whatever its age."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Only say what would be deleted."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sessions = ReplaySession.objects.all()
+        if options["user"]:
+            User = get_user_model()
+            try:
+                user = User._default_manager.get_by_natural_key(options["user"])
+            except User.DoesNotExist:
+                raise CommandError(f"no user {options['user']!r}") from None
+            sessions = sessions.filter(user=user)
+            what = f"of user {options['user']!r}"
+        else:
+            days = conf.RETENTION_DAYS if options["days"] is None else options["days"]
+            if days < 0:
+                raise CommandError("--days must be 0 or more")
+            sessions = sessions.filter(created__lt=timezone.now() - timedelta(days=days))
+            what = f"older than {days} day(s)"
+        ids = list(sessions.values_list("pk", flat=True))
+        if options["dry_run"]:
+            self.stdout.write(f"Would delete {len(ids)} session(s) {what}.")
+            return
+        for number, session_id in enumerate(ids, start=1):
+            with transaction.atomic():  # its chunk objects go once this commits
+                ReplaySession.objects.filter(pk=session_id).delete()
+            self.stdout.write(f"[{number}/{len(ids)}] deleted {session_id}")
+        self.stdout.write(self.style.SUCCESS(f"Deleted {len(ids)} session(s) {what}."))

@@ -1,0 +1,131 @@
+"""A recording session, its ingested batches (the durable log) and its chunks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .conf import conf
+
+
+class ReplaySessionQuerySet(models.QuerySet["ReplaySession"]):
+    def active(self) -> ReplaySessionQuerySet:
+        return self.filter(ended__isnull=True, last_activity__gte=idle_cutoff())
+
+    def inactive(self) -> ReplaySessionQuerySet:
+        return self.filter(Q(ended__isnull=False) | Q(last_activity__lt=idle_cutoff()))
+
+
+def idle_cutoff() -> timezone.datetime:
+    return timezone.now() - timedelta(seconds=conf.IDLE_TIMEOUT)
+
+
+class ReplaySession(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    last_activity = models.DateTimeField(default=timezone.now, db_index=True)
+    ended = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
+    entry_url = models.TextField(_("entry URL"), blank=True)
+    user_agent = models.TextField(blank=True)
+    screen_width = models.PositiveIntegerField(null=True, blank=True)
+    screen_height = models.PositiveIntegerField(null=True, blank=True)
+    viewport_width = models.PositiveIntegerField(null=True, blank=True)
+    viewport_height = models.PositiveIntegerField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    event_count = models.PositiveBigIntegerField(_("events"), default=0)
+    byte_count = models.PositiveBigIntegerField(_("size"), default=0)
+    first_timestamp = models.BigIntegerField(null=True, blank=True)
+    last_timestamp = models.BigIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveBigIntegerField(_("duration"), default=0)
+    pending_bytes = models.PositiveBigIntegerField(default=0)  # batches not yet compacted
+
+    objects = ReplaySessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_url or self.id} ({self.created:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended is None and self.last_activity >= idle_cutoff()
+
+    @property
+    def status(self) -> str:
+        return "Active" if self.is_active else "Inactive"
+
+
+class Chunk(models.Model):
+    """A compressed object in storage holding one window's batches seq_first..seq_last."""
+
+    session = models.ForeignKey(ReplaySession, on_delete=models.CASCADE, related_name="chunks")
+    window = models.CharField(max_length=64)
+    seq_first = models.PositiveIntegerField()
+    seq_last = models.PositiveIntegerField()
+    first_timestamp = models.BigIntegerField()
+    last_timestamp = models.BigIntegerField()
+    event_count = models.PositiveIntegerField()
+    raw_bytes = models.PositiveBigIntegerField()
+    stored_bytes = models.PositiveBigIntegerField()
+    key = models.CharField(max_length=255, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session", "window", "seq_first"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Batch(models.Model):
+    """One acknowledged ``batch`` frame. The row outlives compaction (payload
+    cleared, chunk set) so a re-sent seq is recognised forever."""
+
+    session = models.ForeignKey(ReplaySession, on_delete=models.CASCADE, related_name="batches")
+    window = models.CharField(max_length=64)
+    seq = models.PositiveIntegerField()
+    received = models.DateTimeField(default=timezone.now)
+    first_timestamp = models.BigIntegerField()
+    last_timestamp = models.BigIntegerField()
+    event_count = models.PositiveIntegerField()
+    raw_bytes = models.PositiveIntegerField()
+    payload = models.BinaryField(null=True)  # zstd(msgpack(events)); None once compacted
+    chunk = models.ForeignKey(
+        Chunk, null=True, blank=True, on_delete=models.SET_NULL, related_name="batches"
+    )
+
+    class Meta:
+        verbose_name_plural = _("batches")
+        ordering = ["session", "window", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "window", "seq"], name="session_replay_batch_unique_seq"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["session"],
+                condition=Q(payload__isnull=False),
+                name="session_replay_batch_tail",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.window} #{self.seq}"

@@ -1,0 +1,11 @@
+"""WebSocket routes; the host's asgi.py includes ``websocket_urlpatterns``."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from .consumers import RecordingConsumer
+
+websocket_urlpatterns = [
+    path("ws/session-replay/", RecordingConsumer.as_asgi(), name="session_replay_record"),
+]

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgpack
+import pytest
+from channels.testing import WebsocketCommunicator
+
+from django_session_replay.conf import conf
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def hello_frame(**overrides: Any) -> dict[str, Any]:
+    frame: dict[str, Any] = {
+        "t": "hello",
+        "v": 1,
+        "key": conf.SITE_KEY,
+        "token": None,
+        "win": "tab-1",
+        "visitor": "visitor-1",
+        "page": {
+            "url": "http://testserver/start",
+            "title": "Start",
+            "referrer": "",
+            "ua": "pytest",
+            "screen": [1280, 800],
+            "viewport": [1200, 700],
+        },
+    }
+    frame.update(overrides)
+    return frame
+
+
+def events(count: int, start: int = 1_700_000_000_000, kind: int = 3) -> list[dict[str, Any]]:
+    return [{"type": kind, "timestamp": start + i, "data": {"n": i}} for i in range(count)]
+
+
+class Client:
+    """A WebSocket recorder speaking msgpack frames to the consumer."""
+
+    def __init__(self, origin: str = "http://testserver") -> None:
+        from tests.asgi import application
+
+        headers = [(b"origin", origin.encode())]
+        self.comm = WebsocketCommunicator(application, "/ws/session-replay/", headers=headers)
+
+    async def __aenter__(self) -> Client:
+        connected, _ = await self.comm.connect()
+        assert connected
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.comm.disconnect()
+
+    async def send(self, **frame: Any) -> None:
+        await self.comm.send_to(bytes_data=msgpack.packb(frame))
+
+    async def send_raw(self, data: bytes | None = None, text: str | None = None) -> None:
+        await self.comm.send_to(bytes_data=data, text_data=text)
+
+    async def receive(self) -> dict[str, Any]:
+        frame: dict[str, Any] = msgpack.unpackb(await self.comm.receive_from(timeout=5))
+        return frame
+
+    async def hello(self, **overrides: Any) -> dict[str, Any]:
+        await self.send(**hello_frame(**overrides))
+        return await self.receive()
+
+    async def closed_with(self) -> int:
+        output = await self.comm.receive_output(timeout=5)
+        assert output["type"] == "websocket.close", output
+        code: int = output["code"]
+        return code
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS} (clone with ../shared beside it)")
+    return CORPUS

@@ -81,3 +81,20 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS} (clone with ../shared beside it)")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> str:
+    from tests import s3
+
+    return s3.endpoint_from_env_or_start()
+
+
+@pytest.fixture
+def s3_storage(s3_endpoint: str, settings: Any) -> str:
+    """Point the session_replay alias at the S3 server for one test."""
+    from tests import s3
+
+    s3.empty_bucket(s3_endpoint)
+    settings.STORAGES = {**settings.STORAGES, "session_replay": s3.storage_settings(s3_endpoint)}
+    return s3_endpoint

@@ -72,3 +72,6 @@ if os.environ.get("SESSION_REPLAY_TEST_STACK") == "full":
             "CONFIG": {"hosts": [os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")]},
         }
     }
+    from tests import s3
+
+    STORAGES["session_replay"] = s3.storage_settings(s3.endpoint_from_env_or_start())

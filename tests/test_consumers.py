@@ -186,7 +186,8 @@ async def test_foreign_origin_is_refused() -> None:
 
 
 @override_settings(SESSION_REPLAY={"MAX_FRAMES_PER_SECOND": 3})
-async def test_frame_rate_is_limited() -> None:
+async def test_frame_rate_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("django_session_replay.consumers.time.monotonic", lambda: 1000.0)
     async with Client() as client:
         await client.hello()
         codes = []

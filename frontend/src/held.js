@@ -31,6 +31,7 @@ export class Held {
   }
 
   save(b) {
+    if (this.list.indexOf(b) < 0) return; // acked or dropped meanwhile
     b.saved = st.set(SS, this.p + b.seq, b.n + '|' + st.toBin(b.f));
   }
 

@@ -54,8 +54,9 @@ export function readSession() {
   return s && typeof s.token === 'string' ? s : null;
 }
 
+/** Returns false when localStorage refused the write. */
 export function writeSession(s) {
-  st.setJSON(LS, SESSION_KEY, s);
+  return st.setJSON(LS, SESSION_KEY, s);
 }
 
 export function clearSession(sid) {

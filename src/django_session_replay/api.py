@@ -1,7 +1,5 @@
 """The HTTP API (django-ninja): session queries for staff, and the HTTP ingest door."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -205,7 +203,7 @@ def ingest_endpoint(request: HttpRequest) -> Any:
     result = ingest.ingest_http(body, origin)
     if result.error is not None:
         return refused(result.error.code, result.error.msg, result.acked)
-    return 200, {"sid": result.session_id, "acked": result.acked}
+    return {"sid": result.session_id, "acked": result.acked}
 
 
 def refused(code: Code, msg: str, acked: list[int]) -> HttpResponse:

@@ -1,7 +1,5 @@
 """Shapes of the HTTP API's answers (OpenAPI comes from these)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from uuid import UUID
 

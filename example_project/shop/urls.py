@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("products/", views.products, name="products"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/thanks/", views.signup_thanks, name="signup_thanks"),
+    path("api/ping/", views.ping, name="ping"),
+]

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from django_session_replay import compaction
+from django_session_replay.models import Batch, Chunk, ReplaySession
+from tests import s3
+from tests.conftest import events
+from tests.factories import record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def compacted_session(age_days: int = 0, user_id: int | None = None):
+    sid = record([events(3)], user_id=user_id).session_id
+    ReplaySession.objects.filter(pk=sid).update(created=timezone.now() - timedelta(days=age_days))
+    compaction.compact_session(sid)
+    return sid
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("session_replay_purge", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_purge_by_age_deletes_rows_and_objects(s3_storage: str) -> None:
+    old, new = compacted_session(age_days=40), compacted_session(age_days=1)
+    assert len(s3.list_keys(s3_storage)) == 2
+    assert "Would delete 1 session(s)" in run("--dry-run")
+    assert ReplaySession.objects.count() == 2
+    output = run()
+    assert "[1/1] deleted" in output
+    assert list(ReplaySession.objects.values_list("pk", flat=True)) == [new]
+    assert not Batch.objects.filter(session_id=old).exists()
+    assert [key for key in s3.list_keys(s3_storage) if str(old) in key] == []
+    assert len(s3.list_keys(s3_storage)) == 1
+
+
+def test_purge_one_user(s3_storage: str) -> None:
+    alice = User.objects.create_user("alice")
+    compacted_session(user_id=alice.pk)
+    kept = compacted_session()
+    run("--user", "alice")
+    assert list(ReplaySession.objects.values_list("pk", flat=True)) == [kept]
+    assert all(str(kept) in key for key in s3.list_keys(s3_storage))
+
+
+def test_purge_refuses_unknown_user_and_negative_days() -> None:
+    with pytest.raises(CommandError, match="no user"):
+        run("--user", "nobody")
+    with pytest.raises(CommandError, match="--days"):
+        run("--days", "-1")
+
+
+def test_deleting_a_session_deletes_its_objects(s3_storage: str) -> None:
+    sid = compacted_session()
+    key = Chunk.objects.get(session_id=sid).key
+    ReplaySession.objects.get(pk=sid).delete()
+    assert key not in s3.list_keys(s3_storage)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from django_session_replay.conf import conf
+
+
+def render(source: str, **context) -> str:
+    request = RequestFactory().get("/")
+    return Template("{% load session_replay %}" + source).render(
+        Context({"request": request, **context})
+    )
+
+
+def config_of(html: str) -> dict:
+    match = re.search(
+        r'<script id="session-replay-config" type="application/json"[^>]*>(.*?)</script>', html
+    )
+    assert match, html
+    return json.loads(match.group(1))
+
+
+def test_renders_script_and_configuration() -> None:
+    html = render("{% session_replay_recorder %}")
+    assert '<script src="/static/django_session_replay/recorder.js" defer></script>' in html
+    config = config_of(html)
+    assert config["ws"] == "/ws/session-replay/"
+    assert config["ingest"] == "/session-replay/api/ingest"
+    assert config["key"] == conf.SITE_KEY
+    assert config["maskAllInputs"] is True
+    assert config["maxFrameBytes"] == 1024 * 1024
+
+
+def test_tag_arguments_override_settings() -> None:
+    html = render(
+        '{% session_replay_recorder sample_rate=0.25 autostart=False block_selector=".private" %}'
+    )
+    config = config_of(html)
+    assert (config["sampleRate"], config["autostart"], config["blockSelector"]) == (
+        0.25,
+        False,
+        ".private",
+    )
+
+
+def test_csp_nonce_is_passed_through() -> None:
+    html = render("{% session_replay_recorder %}", csp_nonce="abc123")
+    assert html.count('nonce="abc123"') == 2
+
+
+def test_disabled_renders_nothing(settings) -> None:
+    settings.SESSION_REPLAY = {"ENABLED": False}
+    assert render("{% session_replay_recorder %}") == ""
+
+
+def test_site_key_setting_wins(settings) -> None:
+    settings.SESSION_REPLAY = {"SITE_KEY": "public-key-1"}
+    assert config_of(render("{% session_replay_recorder %}"))["key"] == "public-key-1"
+
+
+@pytest.mark.parametrize("value", [-1, 7])
+def test_sample_rate_is_clamped(value: float) -> None:
+    config = config_of(render(f"{{% session_replay_recorder sample_rate={value} %}}"))
+    assert 0 <= config["sampleRate"] <= 1

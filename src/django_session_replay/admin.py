@@ -66,6 +66,7 @@ class ReplaySessionAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     list_select_related = ["user"]
     readonly_fields = [field.name for field in ReplaySession._meta.fields]
+    list_display_links = ["entry_url"]
     list_per_page = 50
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1,0 +1,31 @@
+// Builds the recorder and the admin player into the Django app's static dir.
+// `npm run build`; the outputs are generated files, never committed.
+import { build } from 'esbuild';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, '..', 'src', 'django_session_replay', 'static', 'django_session_replay');
+mkdirSync(out, { recursive: true });
+
+const common = {
+  bundle: true,
+  minify: true,
+  target: 'es2018',
+  legalComments: 'eof', // keep third-party license notices
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+};
+
+await build({ ...common, entryPoints: [join(here, 'src/recorder.js')], format: 'iife', outfile: join(out, 'recorder.js') });
+await build({ ...common, entryPoints: [join(here, 'src/player.js')], format: 'iife', outfile: join(out, 'player.js') });
+await build({ ...common, entryPoints: [join(here, 'src/player.css')], outfile: join(out, 'player.css') });
+
+for (const name of ['recorder.js', 'player.js', 'player.css']) {
+  const data = readFileSync(join(out, name));
+  const gz = gzipSync(data, { level: 9 }).length;
+  const kb = (n) => (n / 1024).toFixed(1).padStart(7) + ' KB';
+  console.log(`${name.padEnd(12)} ${kb(data.length)} raw ${kb(gz)} gzip -9`);
+}

@@ -3,12 +3,16 @@ process, and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import http.cookiejar
+import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import REPO
-from tests.s3 import free_port
+from tests.s3 import BUCKET, CREDENTIALS, free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,6 +52,10 @@ class DemoServer:
             "DEMO_MEDIA_ROOT": str(self.media),
             "DJANGO_SETTINGS_MODULE": "example_project.settings",
             "PYTHONUNBUFFERED": "1",
+            # Used only when the full stack exported S3_ENDPOINT_URL.
+            "S3_BUCKET": BUCKET,
+            "AWS_ACCESS_KEY_ID": CREDENTIALS["access_key"],
+            "AWS_SECRET_ACCESS_KEY": CREDENTIALS["secret_key"],
             **(extra_env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None
@@ -60,6 +68,30 @@ class DemoServer:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+
+    def recorder_config(self) -> dict[str, Any]:
+        """The configuration the tag renders into the site's pages."""
+        with urllib.request.urlopen(self.url + "/") as response:
+            page = response.read().decode()
+        found = re.search(r'id="session-replay-config"[^>]*>(.*?)</script>', page, re.S)
+        assert found, "the home page has no recorder configuration"
+        config: dict[str, Any] = json.loads(found.group(1))
+        return config
+
+    def login_cookie(self) -> str:
+        """A session cookie of the staff user, logged in through the admin form."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener.open(self.url + "/admin/login/").close()
+        csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+        form = urllib.parse.urlencode(
+            {"username": "staff", "password": "staff-password", "csrfmiddlewaretoken": csrf}
+        ).encode()
+        request = urllib.request.Request(
+            self.url + "/admin/login/?next=/admin/", data=form, headers={"Referer": self.url}
+        )
+        opener.open(request).close()
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
     def prepare(self) -> None:
         self.manage("migrate", "--noinput")

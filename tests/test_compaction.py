@@ -67,9 +67,9 @@ def test_reads_mix_chunks_and_the_uncompacted_tail() -> None:
 
 def test_crash_before_commit_loses_nothing_and_rerun_is_safe() -> None:
     sid = record([events(3, start=0), events(3, start=10)]).session_id
-    with mock.patch.object(Chunk.objects, "create", side_effect=RuntimeError("crash")):
-        with pytest.raises(RuntimeError):
-            compaction.compact_session(sid)
+    crash = mock.patch.object(Chunk.objects, "create", side_effect=RuntimeError("crash"))
+    with crash, pytest.raises(RuntimeError):
+        compaction.compact_session(sid)
     assert Chunk.objects.count() == 0
     assert Batch.objects.filter(payload__isnull=False).count() == 2
     assert len(list(reader.iter_events(sid))) == 6

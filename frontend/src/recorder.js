@@ -263,16 +263,21 @@ function create(cfg) {
 
   function beacon() {
     if (!ctr.token || !navigator.sendBeacon) return;
-    const frames = [];
     let size = 512; // the envelope: v, key, token, win
+    const picked = [];
     for (const b of held.list) {
-      if (size + b.f.length > BEACON_MAX) continue; // whole batches only
-      frames.push(b.f);
+      // Once per batch: navigation fires both visibilitychange and pagehide.
+      // Whatever a beacon failed to deliver, the next page's socket re-sends.
+      if (b.beaconed || size + b.f.length > BEACON_MAX) continue; // whole batches only
+      picked.push(b);
       size += b.f.length;
     }
-    if (!frames.length) return;
+    if (!picked.length) return;
+    const frames = picked.map((b) => b.f);
     const body = ingestBody({ v: cfg.v, key: cfg.key, token: ctr.token, win }, frames);
-    navigator.sendBeacon(cfg.ingest, new Blob([body], { type: 'application/msgpack' }));
+    if (navigator.sendBeacon(cfg.ingest, new Blob([body], { type: 'application/msgpack' }))) {
+      for (const b of picked) b.beaconed = true;
+    }
   }
 
   /** Page going away or hidden: batch everything, keep it, beacon it. */

@@ -20,10 +20,10 @@ from ninja.security import SessionAuth
 from . import ingest, reader
 from .conf import conf
 from .models import ReplaySession
+from .permissions import can_view
 from .protocol import Code
 from .schemas import ErrorOut, IngestOut, SessionDetailOut, SessionOut
 
-VIEW_PERMISSION = "django_session_replay.view_replaysession"
 STREAM_PIECE_BYTES = 64 * 1024
 
 
@@ -34,7 +34,7 @@ class StaffWithViewPermission(SessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
-        if not (user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)):
+        if not can_view(user):
             raise HttpError(403, "You need the session replay view permission.")
         return user
 

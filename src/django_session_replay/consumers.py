@@ -14,6 +14,7 @@ from django.db import close_old_connections
 
 from . import compaction, ingest, live, protocol
 from .conf import conf
+from .permissions import can_view
 from .protocol import Code, ProtocolError
 
 logger = logging.getLogger(__name__)
@@ -110,3 +111,31 @@ def compact(session_id: UUID) -> Any:
         return compaction.compact_session(session_id)
     finally:
         close_old_connections()
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    """Staff watching a session as it is recorded: every batch stored by any
+    worker reaches them through the session's channel-layer group."""
+
+    group: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        allowed = user is not None and await database_sync_to_async(can_view)(user)
+        if not allowed or self.channel_layer is None:
+            await self.close(code=4403)
+            return
+        session_id = UUID(str(self.scope["url_route"]["kwargs"]["session_id"]))
+        self.group = live.group_name(session_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is not None and self.channel_layer is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def replay_batch(self, message: dict[str, Any]) -> None:
+        frame = protocol.encode(
+            "events", win=message["window"], seq=message["seq"], events=message["events"]
+        )
+        await self.send(bytes_data=frame)

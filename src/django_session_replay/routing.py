@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .consumers import RecordingConsumer
+from .consumers import LiveConsumer, RecordingConsumer
 
 websocket_urlpatterns = [
     path("ws/session-replay/", RecordingConsumer.as_asgi(), name="session_replay_record"),
+    path(
+        "ws/session-replay/live/<uuid:session_id>/",
+        LiveConsumer.as_asgi(),
+        name="session_replay_live",
+    ),
 ]

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import msgpack
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser, Permission, User
+
+from django_session_replay.consumers import LiveConsumer
+from tests.conftest import Client, events
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def staff(permission: bool) -> User:
+    user = User.objects.create_user(f"staff-{permission}", is_staff=True)
+    if permission:
+        user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+def watcher(session_id: str, user) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(LiveConsumer.as_asgi(), f"/ws/session-replay/live/{session_id}/")
+    comm.scope["user"] = user
+    comm.scope["url_route"] = {"kwargs": {"session_id": session_id}}
+    return comm
+
+
+async def test_watcher_receives_every_stored_batch_once() -> None:
+    user = await sync_to_async(staff)(permission=True)
+    async with Client() as recorder:
+        sid = (await recorder.hello())["sid"]
+        watch = watcher(sid, user)
+        assert (await watch.connect())[0]
+        for seq in (1, 2, 2):  # the re-sent 2 is not published again
+            await recorder.send(t="batch", seq=seq, events=events(2, start=seq * 10))
+            await recorder.receive()
+        frames = [msgpack.unpackb(await watch.receive_from()) for _ in range(2)]
+        assert await watch.receive_nothing(timeout=0.3)
+        await watch.disconnect()
+    assert [(f["t"], f["win"], f["seq"]) for f in frames] == [
+        ("events", "tab-1", 1),
+        ("events", "tab-1", 2),
+    ]
+    assert frames[1]["events"] == events(2, start=20)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "staff without permission"])
+async def test_watching_needs_the_view_permission(who: str) -> None:
+    user = AnonymousUser() if who == "anonymous" else await sync_to_async(staff)(permission=False)
+    connected, code = await watcher("00000000-0000-0000-0000-000000000001", user).connect()
+    assert (connected, code) == (False, 4403)

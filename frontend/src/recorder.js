@@ -111,7 +111,11 @@ function create(cfg) {
       // and give the new session a snapshot if this page's went elsewhere.
       held.filter(() => false);
       ctr.seq = 0;
-      if (cutOnPage) wantSnapshot = true;
+      if (cutOnPage) {
+        // Pending events are deltas against a snapshot the new session lacks.
+        pending = new Pending();
+        wantSnapshot = true;
+      }
     }
     const s = session();
     mem = { token: m.token, sid: m.sid, start: s && s.sid === m.sid ? s.start : now, last: now };
@@ -169,11 +173,11 @@ function create(cfg) {
     clearTimeout(soon);
     soon = 0;
     if (force || t.ready) {
-      while (pending.q.length) cut(!force);
       if (!force && wantSnapshot && stopRecording && held.bytes < cfg.maxBufferBytes / 2) {
         wantSnapshot = false;
         record.takeFullSnapshot(true); // emits Meta + FullSnapshot into pending
       }
+      while (pending.q.length) cut(!force);
     }
     pump();
     idleClose();

@@ -1,0 +1,47 @@
+"""What ships: the wheel and the sdist carry the built recorder and player."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+BUNDLES = {"recorder.js", "player.js", "player.css"}
+STATIC = "django_session_replay/static/django_session_replay/"
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(REPO)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return out
+
+
+def test_wheel_ships_the_bundles_templates_and_migration(dist: Path) -> None:
+    (wheel,) = dist.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {STATIC + name for name in BUNDLES} <= names
+    assert "django_session_replay/templates/admin/django_session_replay/replaysession/replay.html" in names
+    assert "django_session_replay/migrations/0001_initial.py" in names
+    assert "django_session_replay/py.typed" in names
+    recorder = zipfile.ZipFile(wheel).read(STATIC + "recorder.js")
+    assert b"SessionReplay" in recorder
+
+
+def test_sdist_carries_bundles_not_npm_sources(dist: Path) -> None:
+    (sdist,) = dist.glob("*.tar.gz")
+    names = {name.split("/", 1)[1] for name in tarfile.open(sdist).getnames() if "/" in name}
+    assert {"src/" + STATIC + name for name in BUNDLES} <= names
+    assert "frontend/build_backend.py" in names
+    assert "frontend/package.json" not in names
+    assert not any("node_modules" in name for name in names)

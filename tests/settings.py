@@ -50,6 +50,7 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.path.join(MEDIA_ROOT, "db.sqlite3"),
         "TEST": {"NAME": os.path.join(MEDIA_ROOT, "test.sqlite3")},
+        "OPTIONS": {"timeout": 20},
     }
 }
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

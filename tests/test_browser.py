@@ -73,7 +73,7 @@ def test_record_in_a_browser_and_replay_in_admin(tmp_path: Path) -> None:
         staff = browser.new_page(viewport={"width": 1400, "height": 1000})
         login(staff, server)
         staff.goto(server.url + "/admin/django_session_replay/replaysession/")
-        staff.click("text=Replay")
+        staff.click("a:has-text('▶ Replay')")
         staff.wait_for_selector("#session-replay-player iframe")
         heading = staff.frame_locator("#session-replay-player iframe").locator("h1")
         heading.first.wait_for()

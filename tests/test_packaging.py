@@ -29,18 +29,21 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_ships_the_bundles_templates_and_migration(dist: Path) -> None:
     (wheel,) = dist.glob("*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        recorder = archive.read(STATIC + "recorder.js")
     assert {STATIC + name for name in BUNDLES} <= names
-    assert "django_session_replay/templates/admin/django_session_replay/replaysession/replay.html" in names
+    template = "admin/django_session_replay/replaysession/replay.html"
+    assert f"django_session_replay/templates/{template}" in names
     assert "django_session_replay/migrations/0001_initial.py" in names
     assert "django_session_replay/py.typed" in names
-    recorder = zipfile.ZipFile(wheel).read(STATIC + "recorder.js")
     assert b"SessionReplay" in recorder
 
 
 def test_sdist_carries_bundles_not_npm_sources(dist: Path) -> None:
     (sdist,) = dist.glob("*.tar.gz")
-    names = {name.split("/", 1)[1] for name in tarfile.open(sdist).getnames() if "/" in name}
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert {"src/" + STATIC + name for name in BUNDLES} <= names
     assert "frontend/build_backend.py" in names
     assert "frontend/package.json" not in names

@@ -45,6 +45,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 # example_project/ (the directory holding manage.py)
@@ -137,6 +138,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("DEMO_SQLITE_PATH") or BASE_DIR / "db.sqlite3",
+            # The socket and the beacon may write at once: wait for the lock
+            # instead of failing, and take it up front (Django 5.1+).
+            "OPTIONS": {"timeout": 20}
+            | ({"transaction_mode": "IMMEDIATE"} if django.VERSION >= (5, 1) else {}),
         }
     }
 

@@ -24,6 +24,21 @@ export function windowId() {
 }
 
 /**
+ * The visitor id, [0-9a-f]{32}, kept in localStorage across sessions. The
+ * server binds resume tokens to it (hello and ingest `visitor` field) and
+ * lets staff find a visitor's sessions. In memory only when storage is off.
+ */
+let memVisitor = null;
+export function visitorId() {
+  let id = st.get(LS, 'sr:visitor');
+  if (id && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return id;
+  id = memVisitor || randomId();
+  memVisitor = id;
+  st.set(LS, 'sr:visitor', id);
+  return id;
+}
+
+/**
  * The seq counter of this window, with the session it counts in: seq starts
  * again at 1 when the window moves to a new session. `token` is that
  * session's resume token (used by the page-hide beacon).

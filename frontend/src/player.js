@@ -1,7 +1,9 @@
 // Admin replay page: streams a session's events (NDJSON, one rrweb event per
 // line) and plays them with rrweb-player, starting as soon as the first
-// snapshot is in and appending the rest while it arrives.
+// snapshot is in and appending the rest while it arrives. For an active
+// session with a `liveUrl`, batches stored later arrive over a WebSocket.
 import rrwebPlayer from 'rrweb-player';
+import { decode } from './decode.js';
 
 const META = 4; // rrweb EventType.Meta
 const FULL_SNAPSHOT = 2; // rrweb EventType.FullSnapshot
@@ -40,6 +42,52 @@ function size(root, meta) {
   return { width, height: Math.min(maxHeight, Math.round(width * ratio)) };
 }
 
+// The replayer adds a `delay` field to the events it holds: leave it out
+// when comparing a live event with a stored one.
+const withoutDelay = (e) => JSON.stringify(e, (k, v) => (k === 'delay' ? undefined : v));
+
+/** "/path" or http(s)/ws(s) URL -> absolute ws(s):// URL. */
+function wsUrl(path) {
+  const u = new URL(path, location.href);
+  u.protocol = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:';
+  return u.href;
+}
+
+/**
+ * Live viewing: the server sends each batch it stores for the session as a
+ * msgpack frame {t: "events", win, seq, events}. Only the window on screen
+ * (the eventsUrl's `window` parameter) is kept. Returns a promise that
+ * settles once the socket is subscribed (or failed).
+ */
+function openLive(url, win, onEvents, onState) {
+  let ws;
+  try {
+    ws = new WebSocket(wsUrl(url));
+  } catch (e) {
+    onState('off');
+    return Promise.resolve();
+  }
+  ws.binaryType = 'arraybuffer';
+  ws.onopen = () => onState('on');
+  ws.onclose = () => onState('off');
+  ws.onmessage = (m) => {
+    if (typeof m.data === 'string') return;
+    try {
+      const f = decode(new Uint8Array(m.data));
+      if (f && f.t === 'events' && Array.isArray(f.events) && (!win || f.win === win)) onEvents(f.events);
+    } catch (e) {
+      /* a frame we cannot read: skip it */
+    }
+  };
+  // Resolves once subscribed (or failed, or after 3 s): reading the stored
+  // events only then means no batch falls between the two.
+  return new Promise((resolve) => {
+    ws.addEventListener('open', resolve);
+    ws.addEventListener('close', resolve);
+    setTimeout(resolve, 3000);
+  });
+}
+
 async function main() {
   const root = document.getElementById('session-replay-player');
   if (!root) return;
@@ -59,6 +107,7 @@ async function main() {
   const start = () => {
     initial.sort((a, b) => a.timestamp - b.timestamp);
     root.textContent = '';
+    root.classList.add('session-replay-player--ready'); // before measuring: adds the border
     player = new rrwebPlayer({
       target: root,
       props: {
@@ -102,6 +151,15 @@ async function main() {
       bad++;
       return;
     }
+    accept(e);
+    if (stored && e && typeof e.timestamp === 'number') {
+      const same = stored.get(e.timestamp);
+      if (same) same.push(e);
+      else stored.set(e.timestamp, [e]);
+    }
+  };
+
+  const accept = (e) => {
     if (!e || typeof e.type !== 'number' || typeof e.timestamp !== 'number') {
       bad++;
       return;
@@ -114,15 +172,65 @@ async function main() {
     if (meta && hasSnapshot) start();
   };
 
+  // A batch stored while the NDJSON was being read can reach us twice: in
+  // the NDJSON and as a live frame (before or after the NDJSON ends). Live
+  // frames wait until the NDJSON is in; then each live event that equals a
+  // stored one with the same timestamp is skipped.
+  let liveQueue = null;
+  let stored = null; // NDJSON events by timestamp, in live mode only
+  let liveState = '';
+  let finished = false;
+  let failed = false;
+  let subscribed = null;
+  if (live && cfg.liveUrl) {
+    liveQueue = [];
+    stored = new Map();
+    const win = new URL(cfg.eventsUrl, location.href).searchParams.get('window');
+    subscribed = openLive(
+      cfg.liveUrl,
+      win,
+      (events) => {
+        if (failed) return;
+        if (liveQueue) return void liveQueue.push(...events);
+        events.forEach(acceptLive);
+        append();
+        progress(true);
+      },
+      (state) => {
+        liveState = state;
+        if (finished && count) progress(true);
+      },
+    );
+  }
+
+  const acceptLive = (e) => {
+    const same = e && stored.get(e.timestamp);
+    if (same) {
+      const json = withoutDelay(e);
+      const i = same.findIndex((x) => withoutDelay(x) === json);
+      if (i >= 0) return void same.splice(i, 1); // already had it
+    }
+    accept(e);
+  };
+
+  const mergeLive = () => {
+    const queue = liveQueue;
+    liveQueue = null;
+    queue.forEach(acceptLive);
+  };
+
   const progress = (done) => {
     let text = `${count} event${count === 1 ? '' : 's'}`;
     if (!done) text += live ? ' (live, loading…)' : ' (loading…)';
+    else if (liveState === 'on') text += ', watching live';
+    else if (liveState === 'off') text += ', live updates stopped (reload for more)';
     if (bad) text += `, ${bad} unreadable line${bad === 1 ? '' : 's'} skipped`;
     setStatus(text);
   };
 
   setStatus('Loading…');
   try {
+    await subscribed;
     const res = await fetch(cfg.eventsUrl, {
       credentials: 'same-origin',
       headers: { Accept: 'application/x-ndjson' },
@@ -142,9 +250,13 @@ async function main() {
       progress(false);
     }
   } catch (err) {
+    liveQueue = [];
+    failed = true; // live frames are of no use without the start of the recording
     return setStatus(`Could not load the recording: ${(err && err.message) || err}`, true);
   }
 
+  finished = true;
+  if (liveQueue) mergeLive();
   if (!player && count >= 2) start(); // no Meta + FullSnapshot pair: play what there is
   if (!count) return setStatus('No events recorded yet');
   if (!player) return setStatus(`${count} event recorded: not enough to replay yet`);

@@ -26,7 +26,7 @@ const DEFAULTS = {
   flushIntervalMs: 2000,
   flushBytes: 65536,
   maxFrameBytes: 1048576,
-  maxBufferBytes: 4 << 20,
+  maxBufferBytes: 2 << 20,
   idleTimeoutMs: 30 * 60 * 1000,
   maxDurationMs: 12 * 3600 * 1000,
   checkoutEveryNms: 5 * 60 * 1000,
@@ -92,6 +92,7 @@ function create(cfg) {
       key: cfg.key,
       token: fresh ? s.token : null,
       win,
+      visitor: id.visitorId(),
       page: {
         url: location.href,
         title: document.title || '',
@@ -211,7 +212,7 @@ function create(cfg) {
       pending.add(b, ev.timestamp);
       if (pending.shrink(cfg.maxBufferBytes - held.bytes)) wantSnapshot = true;
       touch(Date.now());
-      if (pending.bytes >= cfg.flushBytes && !soon) soon = setTimeout(tick, 0);
+      if (pending.bytes >= cfg.flushBytes && t.ready && !soon) soon = setTimeout(tick, 0);
     } catch (e) {
       /* never throw into rrweb or the page */
     }
@@ -267,7 +268,7 @@ function create(cfg) {
 
   function beacon() {
     if (!ctr.token || !navigator.sendBeacon) return;
-    let size = 512; // the envelope: v, key, token, win
+    let size = 512; // the envelope: v, key, token, win, visitor
     const picked = [];
     for (const b of held.list) {
       // Once per batch: navigation fires both visibilitychange and pagehide.
@@ -278,7 +279,7 @@ function create(cfg) {
     }
     if (!picked.length) return;
     const frames = picked.map((b) => b.f);
-    const body = ingestBody({ v: cfg.v, key: cfg.key, token: ctr.token, win }, frames);
+    const body = ingestBody({ v: cfg.v, key: cfg.key, token: ctr.token, win, visitor: id.visitorId() }, frames);
     if (navigator.sendBeacon(cfg.ingest, new Blob([body], { type: 'application/msgpack' }))) {
       for (const b of picked) b.beaconed = true;
     }

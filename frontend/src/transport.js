@@ -1,7 +1,8 @@
 // One WebSocket to the ingest server: hello / welcome / ack, reconnecting
 // with jittered exponential backoff. It fails silently (the page must never
 // see an error from us) and paces its sends below the server's rate limits.
-import { enc, decode } from './codec.js';
+import { enc } from './codec.js';
+import { decode } from './decode.js';
 
 // bad_key, origin_forbidden, unsupported_version: retrying cannot help.
 const FATAL = [4004, 4005, 4007];

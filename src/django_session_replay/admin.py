@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import reader
+from .conf import conf
 from .models import ReplaySession
 
 
@@ -109,6 +110,7 @@ class ReplaySessionAdmin(admin.ModelAdmin):
         if window not in windows:
             window = windows[0] if windows else None
         events_url = reverse("session_replay:events", args=[session.pk])
+        live_url = f"{conf.WEBSOCKET_PATH}live/{session.pk}/"
         context = {
             **self.admin_site.each_context(request),
             "title": _("Replay of %(session)s") % {"session": session},
@@ -121,6 +123,7 @@ class ReplaySessionAdmin(admin.ModelAdmin):
             "player_config": {
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,
+                "liveUrl": live_url if session.is_active else None,
             },
         }
         return TemplateResponse(

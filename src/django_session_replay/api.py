@@ -1,6 +1,7 @@
 """The HTTP API (django-ninja): session queries for staff, and the HTTP ingest door."""
 
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ from .protocol import Code
 from .schemas import ErrorOut, IngestOut, SessionDetailOut, SessionOut
 
 STREAM_PIECE_BYTES = 64 * 1024
+logger = logging.getLogger(__name__)
 
 
 class StaffWithViewPermission(SessionAuth):
@@ -200,7 +202,12 @@ def ingest_endpoint(request: HttpRequest) -> Any:
     except RequestDataTooBig:
         return refused(Code.FRAME_TOO_LARGE, "body too large", [])
     origin = request.headers.get("Origin") or request.headers.get("Referer")
-    result = ingest.ingest_http(body, origin)
+    try:
+        result = ingest.ingest_http(body, origin)
+    except Exception:
+        # e.g. the database is down: the recorder keeps the batches and re-sends them
+        logger.exception("session replay HTTP ingest failed")
+        return refused(Code.SERVER_ERROR, "the batches could not be stored", [])
     if result.error is not None:
         return refused(result.error.code, result.error.msg, result.acked)
     return {"sid": result.session_id, "acked": result.acked}

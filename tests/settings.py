@@ -66,6 +66,8 @@ if os.environ.get("SESSION_REPLAY_TEST_STACK") == "full":
         "PORT": os.environ.get("PGPORT", "5432"),
         "USER": os.environ.get("PGUSER", "postgres"),
         "NAME": os.environ.get("PGDATABASE", "test"),
+        # Unique per run, so a concurrent run never meets this one's test database.
+        "TEST": {"NAME": f"test_session_replay_{os.getpid()}"},
     }
     CHANNEL_LAYERS = {
         "default": {

@@ -10,7 +10,10 @@ from django_session_replay import storage
 from tests import s3
 
 
-def test_falls_back_to_the_default_alias() -> None:
+def test_falls_back_to_the_default_alias(settings) -> None:
+    settings.STORAGES = {
+        alias: config for alias, config in settings.STORAGES.items() if alias != "session_replay"
+    }
     assert isinstance(storage.get_storage(), FileSystemStorage)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,16 @@ def s3_storage(s3_endpoint: str, settings: Any) -> str:
     s3.empty_bucket(s3_endpoint)
     settings.STORAGES = {**settings.STORAGES, "session_replay": s3.storage_settings(s3_endpoint)}
     return s3_endpoint
+
+
+@pytest.fixture(autouse=True)
+async def close_executor_connections(request: pytest.FixtureRequest) -> Any:
+    """Async ORM calls in a test run on asgiref's shared executor thread; close
+    that thread's connection afterwards, or PostgreSQL cannot drop the test
+    database at the end of the run."""
+    yield
+    if inspect.iscoroutinefunction(request.function):
+        from asgiref.sync import sync_to_async
+        from django.db import connections
+
+        await sync_to_async(connections.close_all)()

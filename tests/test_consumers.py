@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import time
 import zlib
+from unittest import mock
+from uuid import UUID
 
 import msgpack
 import pytest
 from django.test import override_settings
 
-from django_session_replay import codec
+from django_session_replay import codec, ingest
 from django_session_replay.models import Batch, ReplaySession
 from tests.conftest import Client, events, hello_frame
 
@@ -210,3 +213,15 @@ async def test_session_event_cap() -> None:
         await client.send(t="batch", seq=2, events=events(2))
         assert (await client.receive())["code"] == "session_full"
     assert (await ReplaySession.objects.aget(pk=welcome["sid"])).event_count == 4
+
+
+async def test_expired_token_starts_a_new_session() -> None:
+    async with Client() as client:
+        first = await client.hello()
+    long_ago = time.time() - 13 * 3600  # past MAX_DURATION (12 h)
+    with mock.patch("django.core.signing.time.time", return_value=long_ago):
+        expired = ingest.make_token(UUID(first["sid"]), "visitor-1")
+    async with Client() as client:
+        second = await client.hello(token=expired)
+    assert second["sid"] != first["sid"]
+    assert await ReplaySession.objects.acount() == 2

@@ -92,6 +92,18 @@ def test_openapi_schema_lists_the_endpoints(client: Client) -> None:
     assert {"/session-replay/api/sessions", "/session-replay/api/ingest"} <= set(schema["paths"])
 
 
+def beacon_body(opened, batches: list[dict]) -> dict:
+    """What the recorder's sendBeacon posts for window tab-1 of a recorded session."""
+    return {
+        "v": 1,
+        "key": conf.SITE_KEY,
+        "token": opened.token,
+        "win": "tab-1",
+        "visitor": "visitor-1",
+        "batches": batches,
+    }
+
+
 def beacon(client: Client, payload: dict, origin: str = "http://testserver"):
     return client.post(
         "/session-replay/api/ingest",
@@ -103,14 +115,7 @@ def beacon(client: Client, payload: dict, origin: str = "http://testserver"):
 
 def test_http_ingest_appends_to_the_session_idempotently(client: Client) -> None:
     opened = record([events(1)])
-    payload = {
-        "v": 1,
-        "key": conf.SITE_KEY,
-        "token": opened.token,
-        "win": "tab-1",
-        "visitor": "visitor-1",
-        "batches": [{"t": "batch", "seq": 2, "events": events(2)}],
-    }
+    payload = beacon_body(opened, [{"t": "batch", "seq": 2, "events": events(2)}])
     for _ in range(2):
         response = beacon(client, payload)
         assert response.status_code == 200, response.content
@@ -131,14 +136,7 @@ def test_http_ingest_appends_to_the_session_idempotently(client: Client) -> None
 )
 def test_http_ingest_refusals(client: Client, change: dict, status: int, code: str) -> None:
     opened = record([events(1)])
-    payload = {
-        "v": 1,
-        "key": conf.SITE_KEY,
-        "token": opened.token,
-        "win": "tab-1",
-        "visitor": "visitor-1",
-    }
-    payload |= {"batches": [{"seq": 2, "events": events(1)}]} | change
+    payload = beacon_body(opened, [{"seq": 2, "events": events(1)}]) | change
     response = beacon(client, payload)
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert Batch.objects.count() == 1
@@ -146,14 +144,7 @@ def test_http_ingest_refusals(client: Client, change: dict, status: int, code: s
 
 def test_http_ingest_keeps_batches_before_a_bad_one(client: Client) -> None:
     opened = record([events(1)])
-    payload = {
-        "v": 1,
-        "key": conf.SITE_KEY,
-        "token": opened.token,
-        "win": "tab-1",
-        "visitor": "visitor-1",
-        "batches": [{"seq": 2, "events": events(1)}, {"seq": 3, "events": "bad"}],
-    }
+    payload = beacon_body(opened, [{"seq": 2, "events": events(1)}, {"seq": 3, "events": "bad"}])
     response = beacon(client, payload)
     assert response.status_code == 400
     assert response.json()["acked"] == [2]
@@ -162,14 +153,7 @@ def test_http_ingest_keeps_batches_before_a_bad_one(client: Client) -> None:
 
 def test_http_ingest_refuses_foreign_origin_and_garbage(client: Client) -> None:
     opened = record([events(1)])
-    payload = {
-        "v": 1,
-        "key": conf.SITE_KEY,
-        "token": opened.token,
-        "win": "tab-1",
-        "visitor": "visitor-1",
-        "batches": [],
-    }
+    payload = beacon_body(opened, [])
     assert (
         beacon(client, payload, origin="https://evil.example").json()["code"] == "origin_forbidden"
     )

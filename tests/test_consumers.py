@@ -225,3 +225,19 @@ async def test_expired_token_starts_a_new_session() -> None:
         second = await client.hello(token=expired)
     assert second["sid"] != first["sid"]
     assert await ReplaySession.objects.acount() == 2
+
+
+@override_settings(SESSION_REPLAY={"COMPACT_TAIL_BYTES": 200})
+async def test_a_long_tail_is_compacted_off_the_ack_path() -> None:
+    from django_session_replay import consumers
+    from django_session_replay.models import Chunk
+
+    async with Client() as client:
+        welcome = await client.hello()
+        await client.send(t="batch", seq=1, events=events(20))
+        assert await client.receive() == {"t": "ack", "seq": 1}  # acked before compaction ends
+        for task in list(consumers.compacting.values()):
+            await task
+    chunk = await Chunk.objects.aget(session_id=welcome["sid"])
+    assert (chunk.seq_first, chunk.seq_last, chunk.event_count) == (1, 1, 20)
+    assert not consumers.compacting

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-import msgpack
 from django.db import transaction
 from django.db.models import F
 
@@ -55,10 +54,7 @@ def groups(batches: Any) -> Iterator[list[Batch]]:
 
 
 def write_chunk(session: ReplaySession, window: str, group: list[Batch]) -> Chunk | None:
-    events: list[dict[str, Any]] = []
-    for batch in group:
-        events.extend(codec.unpack(bytes(batch.payload)))
-    packed = msgpack.packb(events)
+    packed, event_count = codec.join(bytes(batch.payload) for batch in group)
     blob = codec.compress(packed, conf.COMPRESSION_LEVEL)
     first, last = group[0].seq, group[-1].seq
     key = storage.chunk_key(session.pk, session.created, window, first, last)
@@ -76,7 +72,7 @@ def write_chunk(session: ReplaySession, window: str, group: list[Batch]) -> Chun
             seq_last=last,
             first_timestamp=min(batch.first_timestamp for batch in group),
             last_timestamp=max(batch.last_timestamp for batch in group),
-            event_count=len(events),
+            event_count=event_count,
             raw_bytes=len(packed),
             stored_bytes=len(blob),
             key=key,

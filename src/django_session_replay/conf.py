@@ -37,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "CHECKOUT_EVERY_MS": 5 * 60 * 1000,
     "COMPACT_TAIL_BYTES": 2 * 1024 * 1024,
     "CHUNK_TARGET_BYTES": 8 * 1024 * 1024,
-    "COMPRESSION_LEVEL": 19,
+    "COMPRESSION_LEVEL": 11,  # zstd level of chunks: bench/README.md has the measurements
     "RETENTION_DAYS": 30,
     "LIVE_GROUPS": True,
 }

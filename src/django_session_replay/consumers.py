@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -89,7 +90,7 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         if appended.stored:
             await live.publish(self.channel_layer, self.session_id, self.window, batch)
         if appended.compact:
-            await sync_to_async(compact, thread_sensitive=False)(self.session_id)
+            compact_in_background(self.session_id)
 
     async def refuse(self, error: ProtocolError) -> None:
         self.closing = True
@@ -104,8 +105,27 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         return None
 
 
-def compact(session_id: UUID) -> Any:
-    # Runs in a worker thread of its own, so a slow codec never stalls acks.
+# Sessions being compacted by this process, and the tasks doing it (kept
+# referenced so they are not garbage-collected mid-run).
+compacting: dict[UUID, asyncio.Task[Any]] = {}
+
+
+def compact_in_background(session_id: UUID) -> None:
+    """Compact off the ack path, in a thread of its own, once per session at a time."""
+    if session_id in compacting:
+        return
+    task = asyncio.ensure_future(sync_to_async(compact, thread_sensitive=False)(session_id))
+    compacting[session_id] = task
+    task.add_done_callback(lambda done: finished(session_id, done))
+
+
+def finished(session_id: UUID, task: asyncio.Task[Any]) -> None:
+    compacting.pop(session_id, None)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("compacting session %s failed", session_id, exc_info=task.exception())
+
+
+def compact(session_id: UUID) -> int:
     close_old_connections()
     try:
         return compaction.compact_session(session_id)

@@ -1,0 +1,1 @@
+"""Benchmarks of django-session-replay: storage (codec + compaction) and ingest (WebSocket)."""

@@ -1,0 +1,497 @@
+"""Ingest bench: K WebSocket recorders against one daphne process on PostgreSQL,
+then the same load against a bare WebSocket server (the machine's limit).
+
+    python -m bench.ingest [--clients K] [--seconds S] [--window W] [--rate R] [CORPUS_DIR]
+    python -m bench.ingest --sockets N     (idle sockets: hello only; RSS per socket)
+
+Frames follow docs/protocol.md: hello, then batches of recording events (deflated
+into ``z`` like the browser recorder does) with at most W unacknowledged. The
+server uses a database it creates (``bench_ingest``, dropped afterwards) and the
+in-memory channel layer. The last line is the TOTAL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgpack
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from bench.common import REPO, Event, batches, free_port, load, recordings_dir
+
+DATABASE = "bench_ingest"
+SITE_KEY = "bench-site-key"  # as in bench/settings.py
+ORIGIN = "http://127.0.0.1"
+PATH = "/ws/session-replay/"
+MAX_FRAME_BYTES = 1024 * 1024
+COMPRESS_MIN = 1024  # the recorder deflates lists from 1 KiB on
+
+
+# -- what the clients send ----------------------------------------------------------
+
+
+def frames(corpus: Path) -> list[tuple[str, Any, int]]:
+    """("z", deflated msgpack, n) or ("events", list, n) for every batch of the recordings,
+    cut like the recorder (events over the frame limit become gap events, as there)."""
+    out: list[tuple[str, Any, int]] = []
+    for path in sorted(corpus.glob("*.json")):
+        _, events = load(path)
+        events = [fit(event) for event in events]
+        for group in batches(events):
+            for part in split(group):
+                packed = msgpack.packb(part)
+                deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
+                z = deflater.compress(packed) + deflater.flush()
+                if len(packed) >= COMPRESS_MIN and len(z) < len(packed):
+                    out.append(("z", z, len(part)))
+                else:
+                    out.append(("events", part, len(part)))
+    return out
+
+
+def fit(event: Event) -> Event:
+    if len(msgpack.packb(event)) <= MAX_FRAME_BYTES - 1024:
+        return event
+    payload = {"reason": "too_large", "dropped": 1}
+    return {
+        "type": 5,
+        "timestamp": event["timestamp"],
+        "data": {"tag": "session-replay-gap", "payload": payload},
+    }
+
+
+def split(group: list[Event]) -> Iterator[list[Event]]:
+    if len(group) > 1 and len(msgpack.packb(group)) > MAX_FRAME_BYTES - 1024:
+        yield from split(group[: len(group) // 2])
+        yield from split(group[len(group) // 2 :])
+    else:
+        yield group
+
+
+def hello(number: int, key: str) -> bytes:
+    page = {
+        "url": f"{ORIGIN}/bench/{number}",
+        "title": "bench",
+        "referrer": "",
+        "ua": "bench",
+        "screen": [1280, 800],
+        "viewport": [1200, 700],
+    }
+    return msgpack.packb(
+        {
+            "t": "hello",
+            "v": 1,
+            "key": key,
+            "token": None,
+            "win": f"w{number}",
+            "visitor": f"bench-{number}",
+            "page": page,
+        }
+    )
+
+
+# -- the load ---------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """Shared by the clients: the measured interval and what was acked in it."""
+
+    opened: int = 0
+    start: asyncio.Event = field(default_factory=asyncio.Event)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    since: float = 0.0
+    until: float = 0.0
+    acks: int = 0  # in the measured interval
+    acked: int = 0  # in all
+    events: int = 0
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+
+    def ack(self, sent: float, count: int) -> None:
+        now = time.perf_counter()
+        self.acked += 1
+        if self.since <= now <= self.until:
+            self.acks += 1
+            self.events += count
+            self.latencies.append(now - sent)
+
+
+async def open_socket(url: str, number: int, key: str, run: Run) -> ClientConnection:
+    socket = await connect(
+        url,
+        origin=ORIGIN,
+        compression=None,
+        max_size=None,
+        open_timeout=120,
+        ping_interval=None,
+        close_timeout=2,
+    )
+    await socket.send(hello(number, key))
+    welcome = msgpack.unpackb(await socket.recv())
+    if welcome.get("t") != "welcome":
+        raise RuntimeError(f"no welcome: {welcome}")
+    run.opened += 1
+    return socket
+
+
+async def recorder(
+    socket: ClientConnection,
+    number: int,
+    load: list[tuple[str, Any, int]],
+    window: int,
+    rate: float | None,
+    run: Run,
+) -> None:
+    slots = asyncio.Semaphore(window)
+    sent: dict[int, tuple[float, int]] = {}
+
+    async def receive() -> None:
+        async for message in socket:
+            frame = msgpack.unpackb(message)
+            if frame.get("t") != "ack":
+                run.errors[str(frame.get("code", frame.get("t")))] += 1
+                return
+            started, count = sent.pop(frame["seq"])
+            run.ack(started, count)
+            slots.release()
+
+    acks = asyncio.create_task(receive())
+    seq = 0
+    offset = number * 7919 % len(load)  # clients start at different places of the recordings
+    try:
+        await run.start.wait()
+        # paced clients flush out of step, as real recorders do: no synchronised bursts
+        next_send = time.perf_counter() + (random.Random(number).random() / rate if rate else 0)
+        while not run.stop.is_set() and not acks.done():
+            await slots.acquire()
+            if rate:  # paced like a real recorder, but never more than `window` unacked
+                await asyncio.sleep(max(0.0, next_send - time.perf_counter()))
+                next_send += 1 / rate
+            seq += 1
+            kind, body, count = load[(offset + seq) % len(load)]
+            sent[seq] = (time.perf_counter(), count)
+            await socket.send(msgpack.packb({"t": "batch", "seq": seq, kind: body}))
+        deadline = time.perf_counter() + 10
+        while sent and not acks.done() and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+    except ConnectionClosed as closed:
+        run.errors[f"closed {closed.rcvd.code if closed.rcvd else '?'}"] += 1
+    finally:
+        acks.cancel()
+        await socket.close()
+
+
+async def drive(
+    url: str,
+    key: str,
+    clients: int,
+    seconds: float,
+    warmup: float,
+    window: int,
+    rate: float | None,
+    load: list[tuple[str, Any, int]],
+    pid: int,
+    database: str | None,
+) -> dict[str, float]:
+    run = Run()
+    base = await idle_rss(url, key, pid)
+    sockets = await open_many(url, key, clients, run)
+    tasks = [
+        asyncio.create_task(recorder(s, n, load, window, rate, run)) for n, s in enumerate(sockets)
+    ]
+    run.since = time.perf_counter() + warmup
+    run.until = run.since + seconds
+    run.start.set()
+    await asyncio.sleep(warmup)
+    before = cpu_seconds(pid, database)
+    await asyncio.sleep(seconds)
+    after = cpu_seconds(pid, database)
+    rss = read_rss(pid)
+    run.stop.set()
+    await asyncio.wait(tasks, timeout=20)
+    for task in tasks:
+        task.cancel()
+    latencies = sorted(run.latencies) or [float("nan")]
+    return {
+        "events_per_s": run.events / seconds,
+        "frames_per_s": run.acks / seconds,
+        "p50_ms": latencies[len(latencies) // 2] * 1000,
+        "p90_ms": latencies[int(len(latencies) * 0.9)] * 1000,
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "rss_mb": rss / 1e6,
+        "rss_per_socket_kb": (rss - base) / clients / 1e3,
+        **{
+            f"{name}_cpu_ms_per_frame": (after[name] - before[name]) * 1000 / max(run.acks, 1)
+            for name in after
+        },
+        "acked": run.acked,
+        "errors": sum(run.errors.values()),
+        **{f"error[{code}]": count for code, count in run.errors.items()},
+    }
+
+
+async def open_many(url: str, key: str, count: int, run: Run) -> list[ClientConnection]:
+    gate = asyncio.Semaphore(50)
+
+    async def one(number: int) -> ClientConnection:
+        async with gate:
+            return await open_socket(url, number, key, run)
+
+    return list(await asyncio.gather(*(one(n) for n in range(count))))
+
+
+async def idle_rss(url: str, key: str, pid: int) -> int:
+    """Server RSS once a first connection has come and gone (imports done, pools warm)."""
+    socket = await open_socket(url, 10**6, key, Run())
+    await socket.close()
+    await asyncio.sleep(1)
+    return read_rss(pid)
+
+
+async def idle_sockets(url: str, key: str, count: int, pid: int) -> dict[str, float]:
+    run = Run()
+    base = await idle_rss(url, key, pid)
+    sockets = await open_many(url, key, count, run)
+    await asyncio.sleep(2)
+    rss = read_rss(pid)
+    await asyncio.gather(*(socket.close() for socket in sockets))
+    return {
+        "sockets": run.opened,
+        "rss_mb": rss / 1e6,
+        "rss_per_socket_kb": (rss - base) / count / 1e3,
+    }
+
+
+def cpu_seconds(pid: int, database: str | None) -> dict[str, float]:
+    """CPU time used so far by the server, its PostgreSQL backends and this client."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def used(process: int) -> float:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+    result = {"server": used(pid), "client": time.process_time()}
+    if database:
+        import psycopg
+
+        with psycopg.connect(**admin(database)) as db:
+            rows = db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            ).fetchall()
+        result["postgres"] = sum(used(row[0]) for row in rows)
+    return result
+
+
+def read_rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+# -- the servers ------------------------------------------------------------------
+
+
+def admin(name: str) -> dict[str, Any]:
+    return {
+        "host": os.environ.get("PGHOST", "127.0.0.1"),
+        "port": os.environ.get("PGPORT", "5432"),
+        "user": os.environ.get("PGUSER", "postgres"),
+        "dbname": name,
+        "autocommit": True,
+    }
+
+
+def stored_batches(name: str) -> int:
+    import psycopg
+
+    with psycopg.connect(**admin(name)) as db:
+        row = db.execute("SELECT count(*) FROM django_session_replay_batch").fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextmanager
+def database() -> Iterator[str]:
+    """A fresh PostgreSQL database of our own, dropped afterwards."""
+    import psycopg
+
+    with psycopg.connect(**admin("postgres")) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {DATABASE}")
+    try:
+        yield DATABASE
+    finally:
+        with psycopg.connect(**admin("postgres")) as db:
+            db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), *paths]),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+@contextmanager
+def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[int]:
+    """Start a server process, wait for its port, yield its pid, stop it."""
+    import socket
+
+    with open(log, "ab") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command} did not start:\n{log.read_text()}") from None
+                time.sleep(0.2)
+        yield process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def ours(workdir: Path, variant: str) -> Iterator[tuple[str, str, int, str | None]]:
+    """Daphne serving bench.asgi on a fresh PostgreSQL database: (url, site key, pid)."""
+    with database() as name:
+        env = child_env(BENCH_PG_NAME=name, BENCH_WORKDIR=str(workdir), BENCH_VARIANT=variant)
+        subprocess.run([sys.executable, "-m", "django", "migrate", "-v0"], env=env, check=True)
+        port = free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "bench.asgi:application",
+        ]
+        with server(command, env, port, workdir / "daphne.log") as pid:
+            yield f"ws://127.0.0.1:{port}{PATH}", SITE_KEY, pid, name
+
+
+@contextmanager
+def limit(workdir: Path, variant: str) -> Iterator[tuple[str, str, int, str | None]]:
+    port = free_port()
+    command = [sys.executable, "-m", "bench.limit_server", str(port), str(workdir / "frames.bin")]
+    with server(command, child_env(), port, workdir / "limit.log") as pid:
+        yield f"ws://127.0.0.1:{port}{PATH}", "-", pid, None
+
+
+# -- main -------------------------------------------------------------------------
+
+
+def show(name: str, result: dict[str, float]) -> None:
+    print(
+        f"{name:<6} "
+        + " ".join(
+            f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
+        ),
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", nargs="?", help="directory of *.json recordings")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=3, help="seconds not measured first")
+    parser.add_argument("--window", type=int, default=4, help="unacknowledged batches per client")
+    parser.add_argument("--rate", type=float, help="batches/s per client (default: flat out)")
+    parser.add_argument("--sockets", type=int, help="only open this many idle sockets")
+    parser.add_argument("--only", choices=["ours", "limit"], help="run one server only")
+    parser.add_argument(
+        "--variant",
+        choices=["app", "group-commit", "group-commit-bulk"],
+        default="app",
+        help="our server: the app's consumer, or a prototype of bench/groupcommit.py",
+    )
+    args = parser.parse_args()
+    corpus = recordings_dir(args.corpus)
+    load = [] if args.sockets else frames(corpus)
+    if load:
+        print(
+            f"# {len(load)} batches from {corpus}, {args.clients} clients, window {args.window},"
+            f" {'flat out' if not args.rate else f'{args.rate}/s each'}, {args.seconds} s"
+        )
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="session-replay-ingest-") as tmp:
+        for name, start in (("ours", ours), ("limit", limit)):
+            if args.only and args.only != name:
+                continue
+            with start(Path(tmp), args.variant) as (url, key, pid, db):
+                if args.sockets:
+                    result = asyncio.run(idle_sockets(url, key, args.sockets, pid))
+                else:
+                    result = asyncio.run(
+                        drive(
+                            url,
+                            key,
+                            args.clients,
+                            args.seconds,
+                            args.warmup,
+                            args.window,
+                            args.rate,
+                            load,
+                            pid,
+                            db,
+                        )
+                    )
+                    if db:  # every acked batch is in the database (some unacked ones too)
+                        result["stored"] = stored_batches(db)
+            results[name] = result
+            show(name, result)
+    if args.sockets:
+        print(
+            "TOTAL "
+            + " ".join(
+                f"{n}_rss_per_socket_kb={r['rss_per_socket_kb']:.1f}" for n, r in results.items()
+            )
+        )
+        return
+    ours_fps = results.get("ours", {}).get("frames_per_s", float("nan"))
+    limit_fps = results.get("limit", {}).get("frames_per_s", float("nan"))
+    p99 = results.get("ours", {}).get("p99_ms", float("nan"))
+    print(
+        f"TOTAL ours_frames_per_s={ours_fps:.0f} limit_frames_per_s={limit_fps:.0f}"
+        f" ratio={ours_fps / limit_fps:.2f} p99_ack_ms={p99:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Storage bench: recordings through the real ingest core and compaction.
+
+    python -m bench.storage [CORPUS_DIR] [--s3]
+
+Per recording: bytes stored as chunks against gzip -9 and xz -9 of the same JSON,
+and the speed of the compaction's codec call. The last line is the TOTAL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import lzma
+import tempfile
+import time
+from typing import Any
+
+from bench.common import batches, free_port, load, recordings_dir, setup_django
+
+
+class TimedCodec:
+    """Stands in for the codec module inside compaction only, timing compress()."""
+
+    def __init__(self, codec: Any) -> None:
+        self.codec = codec
+        self.seconds = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.codec, name)
+
+    def compress(self, packed: bytes, level: int) -> bytes:
+        start = time.perf_counter()
+        try:
+            blob: bytes = self.codec.compress(packed, level)
+        finally:
+            self.seconds += time.perf_counter() - start
+        return blob
+
+
+def store(events: list[dict[str, Any]], name: str) -> int:
+    """Ingest one recording batch by batch, compact it, check it reads back; stored bytes."""
+    from django.db.models import Sum
+
+    from django_session_replay import compaction, ingest, protocol, reader
+    from django_session_replay.conf import conf
+    from django_session_replay.models import Chunk
+
+    hello = protocol.parse_hello(
+        {"v": 1, "key": conf.SITE_KEY, "token": None, "win": "tab-1", "visitor": name[:64]}
+    )
+    opened = ingest.open_session(hello, None)
+    for seq, group in enumerate(batches(events), start=1):
+        batch = protocol.parse_batch({"seq": seq, "events": group}, max_bytes=1 << 30)
+        ingest.append_batch(opened.session_id, "tab-1", batch)
+    compaction.compact_session(opened.session_id)
+    if list(reader.iter_events(opened.session_id)) != events:
+        raise SystemExit(f"{name}: the events read back differ from the recording")
+    chunks = Chunk.objects.filter(session_id=opened.session_id)
+    return int(chunks.aggregate(total=Sum("stored_bytes"))["total"])
+
+
+def start_s3() -> str:
+    import logging
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+
+    port = free_port()
+    ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
+    endpoint = f"http://127.0.0.1:{port}"
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+    s3.create_bucket(Bucket="session-replay-bench")
+    return endpoint
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", nargs="?", help="directory of *.json recordings")
+    parser.add_argument("--s3", action="store_true", help="store chunks on a moto S3 server")
+    args = parser.parse_args()
+    files = sorted(recordings_dir(args.corpus).glob("*.json"))
+
+    with tempfile.TemporaryDirectory(prefix="session-replay-bench-") as workdir:
+        env = {"BENCH_WORKDIR": workdir}
+        if args.s3:
+            env["BENCH_S3_ENDPOINT"] = start_s3()
+        setup_django(**env)
+        from django_session_replay import compaction
+        from django_session_replay.conf import conf
+        from django_session_replay.storage import get_storage
+
+        timed = compaction.codec = TimedCodec(compaction.codec)
+        print(
+            f"# storage={type(get_storage()).__name__} COMPRESSION_LEVEL={conf.COMPRESSION_LEVEL}"
+            f" CHUNK_TARGET_BYTES={conf.CHUNK_TARGET_BYTES}"
+        )
+        header = ("file", "events", "raw", "gzip9", "xz9", "stored", "stored/xz9", "MB/s")
+        print("{:<48} {:>7} {:>10} {:>9} {:>9} {:>9} {:>10} {:>7}".format(*header))
+        totals = dict.fromkeys(("raw", "gzip9", "xz9", "stored"), 0)
+        seconds = 0.0
+        for path in files:
+            raw, events = load(path)
+            before = timed.seconds
+            stored = store(events, path.stem)
+            spent = timed.seconds - before
+            seconds += spent
+            row = {
+                "raw": len(raw),
+                "gzip9": len(gzip.compress(raw, 9, mtime=0)),
+                "xz9": len(lzma.compress(raw, preset=9)),
+                "stored": stored,
+            }
+            for key, value in row.items():
+                totals[key] += value
+            print(
+                f"{path.stem[:48]:<48} {len(events):>7} {row['raw']:>10} {row['gzip9']:>9}"
+                f" {row['xz9']:>9} {stored:>9} {stored / row['xz9']:>10.3f}"
+                f" {len(raw) / spent / 1e6:>7.1f}"
+            )
+    print(
+        f"TOTAL stored={totals['stored']} xz9={totals['xz9']} gzip9={totals['gzip9']}"
+        f" raw={totals['raw']} stored/xz9={totals['stored'] / totals['xz9']:.3f}"
+        f" MB/s={totals['raw'] / seconds / 1e6:.1f} level={conf.COMPRESSION_LEVEL}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""The benchmarks serve no HTTP pages."""
+
+urlpatterns: list = []

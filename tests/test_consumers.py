@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import time
 import zlib
 from unittest import mock
@@ -236,8 +237,13 @@ async def test_a_long_tail_is_compacted_off_the_ack_path() -> None:
         welcome = await client.hello()
         await client.send(t="batch", seq=1, events=events(20))
         assert await client.receive() == {"t": "ack", "seq": 1}  # acked before compaction ends
-        for task in list(consumers.compacting.values()):
-            await task
-    chunk = await Chunk.objects.aget(session_id=welcome["sid"])
+        chunks = Chunk.objects.filter(session_id=welcome["sid"])
+        for _ in range(100):  # the task starts after the ack and the live publish
+            for task in list(consumers.compacting.values()):
+                await task
+            if await chunks.aexists():
+                break
+            await asyncio.sleep(0.05)
+    chunk = await chunks.aget()
     assert (chunk.seq_first, chunk.seq_last, chunk.event_count) == (1, 1, 20)
     assert not consumers.compacting

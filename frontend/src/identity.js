@@ -13,14 +13,54 @@ function randomId() {
   return Array.from(a, (x) => (x + 256).toString(16).slice(1)).join('');
 }
 
+// A tab opened by window.open (or "Duplicate tab") starts with a copy of its
+// opener's sessionStorage, window id, seq counter and held batches included.
+// Two tabs numbering batches in one window would collide on the server (a
+// re-sent seq is acknowledged, not stored), so the owner of a window id keeps
+// a fresh mark in localStorage and a copy that sees it takes an id of its own.
+const LIVE_MS = 3000;
+const BEAT_MS = 1000;
+
 /** This tab's window id, [0-9a-f]{32}: survives reloads, not shared by tabs. */
 export function windowId() {
   let id = st.get(SS, 'sr:win');
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
-    id = randomId();
-    st.set(SS, 'sr:win', id);
-  }
+  const valid = id && /^[A-Za-z0-9_-]{1,64}$/.test(id);
+  if (valid && !ownedElsewhere(id)) return id;
+  if (valid) forgetCopy(id);
+  id = randomId();
+  st.set(SS, 'sr:win', id);
   return id;
+}
+
+function ownedElsewhere(win) {
+  const mark = st.getJSON(LS, 'sr:live:' + win);
+  return !!mark && Math.abs(Date.now() - mark.at) < LIVE_MS;
+}
+
+/** The opener owns these batches and delivers them; the copy drops its copies. */
+function forgetCopy(win) {
+  st.del(SS, 'sr:ctr:' + win);
+  for (const k of st.keys(SS, 'sr:b:' + win + ':')) st.del(SS, k);
+}
+
+/** Marks `win` as owned by this page until it is hidden for good. */
+export function keepOwnership(win) {
+  const key = 'sr:live:' + win;
+  let timer = 0;
+  const beat = () => st.setJSON(LS, key, { at: Date.now() });
+  const begin = () => {
+    beat();
+    if (!timer) timer = setInterval(beat, BEAT_MS);
+  };
+  begin();
+  addEventListener('pagehide', () => {
+    clearInterval(timer);
+    timer = 0;
+    st.del(LS, key); // a reload or the next page of this tab takes it again
+  });
+  addEventListener('pageshow', (e) => {
+    if (e.persisted) begin(); // back from the back/forward cache
+  });
 }
 
 /**

@@ -61,6 +61,7 @@ function wsUrl(path) {
 
 function create(cfg) {
   const win = id.windowId();
+  id.keepOwnership(win);
   const ctr = new id.Counter(win);
   const held = new Held(win);
   let pending = new Pending();

@@ -39,6 +39,7 @@ from tests.browser import CHROMIUM, DemoServer, chromium
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.faults,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}; tests/run installs it"
     ),

@@ -2,21 +2,24 @@
 
 import json
 import logging
+import math
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
+import msgpack
 from asgiref.sync import sync_to_async
 from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import SessionAuth
+from pydantic import field_validator
 
 from . import ingest, reader
 from .conf import conf
@@ -51,11 +54,30 @@ api = NinjaAPI(
 
 class SessionFilters(Schema):
     active: bool | None = None
-    user_id: int | None = None
-    username: str | None = None
-    url: str | None = None
+    user_id: int | None = Field(None, ge=0, le=2**63 - 1)
+    username: str | None = Field(None, max_length=150)
+    url: str | None = Field(None, max_length=2048)
     started_after: datetime | None = None
     started_before: datetime | None = None
+
+    @field_validator("username", "url")
+    @classmethod
+    def no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain NUL")
+        return value
+
+    @field_validator("started_after", "started_before")
+    @classmethod
+    def in_utc_range(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        try:
+            return value.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValueError("is outside the years 1 to 9999 in UTC") from None
 
 
 def session_out(session: ReplaySession) -> dict[str, Any]:
@@ -131,7 +153,11 @@ def get_session(request: HttpRequest, session_id: UUID) -> Any:
         }
     },
 )
-def session_events(request: HttpRequest, session_id: UUID, window: str | None = None) -> Any:
+def session_events(
+    request: HttpRequest,
+    session_id: UUID,
+    window: str | None = Query(None, pattern=r"^[A-Za-z0-9_-]{1,64}$"),  # noqa: B008
+) -> Any:
     session = get_object_or_404(ReplaySession, pk=session_id)
     pieces = ndjson_pieces(session.pk, window)
     content: Iterator[bytes] | AsyncIterator[bytes] = (
@@ -148,7 +174,7 @@ def ndjson_pieces(session_id: UUID, window: str | None) -> Iterator[bytes]:
     piece: list[bytes] = []
     size = 0
     for event in reader.iter_events(session_id, window):
-        line = json.dumps(event, separators=(",", ":"), default=_jsonable).encode() + b"\n"
+        line = json_line(event)
         piece.append(line)
         size += len(line)
         if size >= STREAM_PIECE_BYTES:
@@ -166,10 +192,33 @@ async def pull_async(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
         yield piece
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, bytes):  # msgpack bin has no JSON form; keep it readable
+def json_line(event: dict[str, Any]) -> bytes:
+    try:
+        text = json.dumps(event, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):  # msgpack allows what JSON cannot say
+        text = json.dumps(jsonable(event), separators=(",", ":"), allow_nan=False)
+    return text.encode() + b"\n"
+
+
+def jsonable(value: Any) -> Any:
+    """The nearest JSON value: bytes as latin-1 text, non-finite floats as null."""
+    if isinstance(value, dict):
+        return {_key(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, bytes):
         return value.decode("latin-1")
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, msgpack.Timestamp):
+        return value.to_unix()
+    if isinstance(value, msgpack.ExtType):
+        return None
+    return value
+
+
+def _key(key: Any) -> str:
+    return key.decode("latin-1") if isinstance(key, bytes) else str(key)
 
 
 @api.post(
@@ -195,7 +244,12 @@ def _jsonable(value: Any) -> Any:
 def ingest_endpoint(request: HttpRequest) -> Any:
     """The HTTP door (navigator.sendBeacon on page hide): see docs/protocol.md."""
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > conf.MAX_FRAME_BYTES:
+    too_long = len(length) > 18  # also keeps int() clear of its digit limit
+    if (
+        not (length.isascii() and length.isdigit())
+        or too_long
+        or int(length) > conf.MAX_FRAME_BYTES
+    ):
         return refused(Code.FRAME_TOO_LARGE, f"body over {conf.MAX_FRAME_BYTES} bytes", [])
     try:
         body = request.body

@@ -44,7 +44,10 @@ class Appended:
 def check_access(key: str, origin: str | None) -> None:
     if not constant_time_compare(key, conf.SITE_KEY):
         raise ProtocolError(Code.BAD_KEY, "unknown site key")
-    host = urlsplit(origin).hostname if origin else None
+    try:
+        host = urlsplit(origin).hostname if origin else None
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        host = None
     if not host or not validate_host(host, conf.ALLOWED_ORIGINS):
         raise ProtocolError(Code.ORIGIN_FORBIDDEN, f"origin {origin!r} is not allowed")
 
@@ -146,8 +149,10 @@ def append_batch(session_id: UUID, window: str, batch: protocol.Batch) -> Append
                 )
         except IntegrityError:  # the same seq committed by the other door meanwhile
             return Appended(stored=False, compact=False)
-        session.first_timestamp = min(first, session.first_timestamp or first)
-        session.last_timestamp = max(last, session.last_timestamp or last)
+        if session.first_timestamp is None or session.last_timestamp is None:
+            session.first_timestamp, session.last_timestamp = first, last
+        session.first_timestamp = min(first, session.first_timestamp)
+        session.last_timestamp = max(last, session.last_timestamp)
         session.duration_ms = max(0, session.last_timestamp - session.first_timestamp)
         session.event_count += len(batch.events)
         session.byte_count += batch.raw_bytes

@@ -14,7 +14,7 @@ from typing import Any
 import msgpack
 
 VERSION = 1
-WINDOW_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+WINDOW_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # used with fullmatch
 
 
 class Code(Enum):
@@ -102,7 +102,7 @@ def _str(value: Any, name: str, limit: int, *, optional: bool = False) -> str:
         return ""
     if not isinstance(value, str):
         raise ProtocolError(Code.INVALID_FIELD, f"{name} must be a string")
-    return value[:limit]
+    return value[:limit].replace("\x00", "")  # PostgreSQL text cannot hold NUL
 
 
 def _pair(value: Any, name: str) -> tuple[int, int] | None:
@@ -151,7 +151,7 @@ def parse_hello(frame: dict[str, Any]) -> Hello:
 
 
 def parse_window(value: Any) -> str:
-    if not isinstance(value, str) or not WINDOW_ID.match(value):
+    if not isinstance(value, str) or not WINDOW_ID.fullmatch(value):
         raise ProtocolError(Code.INVALID_FIELD, "win must be 1-64 characters of [A-Za-z0-9_-]")
     return value
 

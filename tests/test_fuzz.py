@@ -1,0 +1,798 @@
+"""Property-based fuzzing of the wire decoder and the ingest core (hypothesis).
+
+The default run is short: 200 examples for each pure test, 50 for each test that
+writes to the database. A dedicated run takes more for every test:
+
+    SESSION_REPLAY_FUZZ_EXAMPLES=10000 pytest tests/test_fuzz.py --hypothesis-show-statistics
+
+Tests once marked xfail(strict=True) pinned bugs in src/ found by fuzzing: each has
+an explicit @example that fails today, so the mark is deterministic; once the bug
+is fixed the test passes, strict xfail turns that into a failure, and the mark is
+due for removal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+import gzip
+import json
+import math
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+import msgpack
+import pytest
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.test import Client, override_settings
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from django_session_replay import api, codec, ingest, protocol
+from django_session_replay.conf import conf
+from django_session_replay.models import Batch, ReplaySession
+from django_session_replay.protocol import Code, ProtocolError
+from tests.conftest import hello_frame
+
+# -- hypothesis profiles --------------------------------------------------------
+
+FUZZ_EXAMPLES = os.environ.get("SESSION_REPLAY_FUZZ_EXAMPLES")
+_COMMON: dict[str, Any] = {
+    "deadline": None,
+    # No .hypothesis/ folder in the work tree; a failure prints a reproduction blob.
+    "database": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+settings.register_profile("session-replay-pure", max_examples=200, **_COMMON)
+settings.register_profile("session-replay-db", max_examples=50, **_COMMON)
+settings.register_profile(
+    "session-replay-fuzz", max_examples=int(FUZZ_EXAMPLES or 10_000), **_COMMON
+)
+
+
+def profile(kind: str) -> settings:
+    """The settings for a pure or a database test; the fuzz profile when asked for."""
+    return settings.get_profile(
+        "session-replay-fuzz" if FUZZ_EXAMPLES else f"session-replay-{kind}"
+    )
+
+
+PURE = profile("pure")
+DB = profile("db")
+
+# -- msgpack values -------------------------------------------------------------
+
+MIN_INT64, MAX_UINT64 = -(2**63), 2**64 - 1  # the integers msgpack can carry
+EDGE_INTS = [0, 1, -1, 2**31 - 1, 2**31, 2**53, 2**53 + 1, -(2**53) - 1, 2**63 - 1]
+FIELD_NAMES = [
+    "t", "v", "key", "token", "win", "visitor", "page", "url", "title", "referrer", "ua",
+    "screen", "viewport", "seq", "events", "z", "batches", "type", "timestamp", "data",
+]  # fmt: skip
+MIB = 1024 * 1024
+MAX_BYTES = [256, 4096, 65536, MIB]  # max_bytes the decoder is called with
+
+ints = st.integers(MIN_INT64, MAX_UINT64) | st.sampled_from([*EDGE_INTS, MIN_INT64, MAX_UINT64])
+map_keys = st.sampled_from(FIELD_NAMES) | st.text(max_size=8) | st.binary(max_size=4)
+
+
+def msgpack_values(*, loose: bool) -> st.SearchStrategy[Any]:
+    """Anything msgpack can encode. Strict values also survive our decoding (keys are
+    str or bytes); loose ones may not (int or nil keys), which the decoder must
+    refuse as bad_frame."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        ints,
+        st.floats(),  # NaN, ±inf, -0.0 and subnormals included
+        st.text(max_size=24),
+        st.binary(max_size=24),
+        st.builds(msgpack.ExtType, st.integers(0, 127), st.binary(max_size=12)),
+        st.builds(msgpack.Timestamp, st.integers(MIN_INT64, 2**63 - 1), st.integers(0, 10**9 - 1)),
+    )
+    keys = map_keys | st.integers(-4, 4) | st.none() if loose else map_keys
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
+        max_leaves=16,
+    )
+
+
+values = msgpack_values(loose=False)
+loose_values = msgpack_values(loose=True)
+ENCODINGS: list[dict[str, bool]] = [{}, {}, {}, {"use_single_float": True}, {"use_bin_type": False}]
+
+
+@st.composite
+def packed(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> bytes:
+    """A value encoded the way some msgpack client might (float32, old raw strings)."""
+    value = draw(strategy)
+    try:
+        return msgpack.packb(value, **draw(st.sampled_from(ENCODINGS)))
+    except OverflowError:  # a double beyond float32: such a client sends it as a double
+        return msgpack.packb(value)
+
+
+def wire(value: Any) -> Any:
+    """What a door hands the core: the value after the trip through msgpack."""
+    return protocol.unpack(msgpack.packb(value))
+
+
+# -- valid frames ---------------------------------------------------------------
+
+timestamps = st.integers(-(2**53), 2**53) | st.floats(-(2.0**53), 2.0**53, allow_nan=False)
+other_keys = st.text(max_size=8).filter(lambda key: key not in ("type", "timestamp"))
+
+
+def rrweb_events(extra: st.SearchStrategy[Any] = values) -> st.SearchStrategy[dict[str, Any]]:
+    """An rrweb event: an integer type, a number timestamp, any other fields."""
+    return st.builds(
+        lambda kind, timestamp, rest: {**rest, "type": kind, "timestamp": timestamp},
+        ints,
+        timestamps,
+        st.dictionaries(other_keys, extra, max_size=3),
+    )
+
+
+event_lists = st.lists(rrweb_events(), min_size=1, max_size=4)
+seqs = st.integers(1, 2**31 - 1)
+window_ids = st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True)
+pairs = st.lists(st.integers(0, 2**31 - 1), min_size=2, max_size=2)
+DEFLATE_STRATEGIES = [
+    zlib.Z_DEFAULT_STRATEGY, zlib.Z_FILTERED, zlib.Z_HUFFMAN_ONLY, zlib.Z_RLE, zlib.Z_FIXED,
+]  # fmt: skip
+deflate_options = st.tuples(st.integers(0, 9), st.sampled_from(DEFLATE_STRATEGIES))
+
+
+def deflate(data: bytes, options: tuple[int, int] = (6, zlib.Z_DEFAULT_STRATEGY)) -> bytes:
+    """Raw deflate (RFC 1951), as the recorder compresses `z`."""
+    level, strategy = options
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15, 9, strategy)
+    return compressor.compress(data) + compressor.flush()
+
+
+def with_unknown_keys(
+    frames: st.SearchStrategy[dict[str, Any]],
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Unknown keys in a known frame are ignored (docs/protocol.md)."""
+    unknown = st.dictionaries(st.text(max_size=8).filter(lambda k: k not in FIELD_NAMES), values)
+    return st.builds(lambda frame, extra: {**extra, **frame}, frames, unknown)
+
+
+def hello_frames(text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid hello frames whose free-text fields are drawn from `text` (any text)."""
+    text = st.text() if text is None else text
+    pages = st.fixed_dictionaries(
+        {},
+        optional={
+            "url": text,
+            "title": text,
+            "referrer": text,
+            "ua": text,
+            "screen": st.none() | pairs,
+            "viewport": st.none() | pairs,
+        },
+    )
+    return with_unknown_keys(
+        st.fixed_dictionaries(
+            {
+                "t": st.just("hello"),
+                "v": st.just(protocol.VERSION),
+                "key": st.text(max_size=64),
+                "token": st.none() | st.text(max_size=64),
+                "win": window_ids,
+            },
+            optional={"page": pages, "visitor": st.none() | text.map(lambda t: t[:80])},
+        )
+    )
+
+
+# What open_session stores (url, ua, visitor) must hold no NUL on PostgreSQL today:
+# test_hello_text_with_nul_opens_a_session_or_is_refused pins that bug.
+storable_hellos = hello_frames(st.text(st.characters(codec="utf-8", exclude_characters="\0")))
+
+
+def batch_frames(
+    seq: st.SearchStrategy[int] = seqs, events: st.SearchStrategy[list[Any]] = event_lists
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid batch frames, with the events as a list or deflated into `z`."""
+    listed = st.fixed_dictionaries({"t": st.just("batch"), "seq": seq, "events": events})
+    zipped = st.builds(
+        lambda number, batch, options: {
+            "t": "batch",
+            "seq": number,
+            "z": deflate(msgpack.packb(batch), options),
+        },
+        seq,
+        events,
+        deflate_options,
+    )
+    return with_unknown_keys(listed | zipped)
+
+
+# -- almost valid frames: one field removed or given a wrong value ----------------
+
+WRONG_VALUES = values | st.sampled_from(
+    [
+        None, True, False, 0, -1, 1.0, 2**31, 2**53 + 1, MAX_UINT64, MIN_INT64,
+        math.nan, math.inf, -math.inf, "", "1", "x" * 65, "tab-1\n", "bad id!", b"", b"\0",
+        [], {}, [1, 2, 3], [-1, 5], {"type": 3}, {"type": 3, "timestamp": math.nan},
+    ]
+)  # fmt: skip
+
+
+def slots(value: Any) -> list[tuple[Any, Any]]:
+    """Every (container, key or index) of a nested frame, so one can be changed."""
+    found: list[tuple[Any, Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.append((value, key))
+            found += slots(item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.append((value, index))
+            found += slots(item)
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn, frames: st.SearchStrategy[dict[str, Any]]) -> dict[str, Any]:
+    frame = copy.deepcopy(draw(frames))
+    container, key = draw(st.sampled_from(slots(frame)))
+    if draw(st.booleans()):
+        del container[key]
+    else:
+        container[key] = draw(WRONG_VALUES)
+    return frame
+
+
+almost_valid_frames = mutated(hello_frames() | batch_frames())
+
+# -- z payloads -----------------------------------------------------------------
+
+BOMB_SIZES = [2**10 + 1, 2**16 + 1, 2**20 + 1, 2**24]
+
+
+@functools.cache
+def zeros_bomb(size: int) -> bytes:
+    return deflate(b"\0" * size, (9, zlib.Z_DEFAULT_STRATEGY))
+
+
+@functools.cache
+def events_bomb(size: int) -> bytes:
+    """Valid msgpack of a valid event list, just too big once inflated."""
+    events = [{"type": 3, "timestamp": 1, "x": "a" * size}]
+    return deflate(msgpack.packb(events), (9, zlib.Z_DEFAULT_STRATEGY))
+
+
+valid_z = st.builds(
+    lambda events, options: deflate(msgpack.packb(events), options), event_lists, deflate_options
+)
+truncated_z = st.builds(lambda z, cut: z[: cut % len(z)], valid_z, st.integers(0, 2**16))
+trailing_z = st.builds(lambda z, tail: z + tail, valid_z, st.binary(min_size=1, max_size=8))
+z_payloads = st.one_of(
+    valid_z,
+    st.builds(lambda value, how: deflate(msgpack.packb(value), how), values, deflate_options),
+    st.builds(deflate, st.binary(max_size=64), deflate_options),  # inflates to non-msgpack
+    truncated_z,
+    trailing_z,
+    st.sampled_from(BOMB_SIZES).map(zeros_bomb),
+    st.sampled_from(BOMB_SIZES).map(events_bomb),
+    st.builds(lambda events: zlib.compress(msgpack.packb(events)), event_lists),  # zlib wrapper
+    st.builds(lambda events: gzip.compress(msgpack.packb(events)), event_lists),  # gzip wrapper
+    st.binary(max_size=64),
+)
+
+# -- what every decoded frame must satisfy ----------------------------------------
+
+DECODER_CODES = {
+    Code.BAD_FRAME,
+    Code.UNKNOWN_TYPE,
+    Code.INVALID_FIELD,
+    Code.FRAME_TOO_LARGE,
+    Code.UNSUPPORTED_VERSION,
+}
+
+
+def assert_batch_invariants(batch: protocol.Batch) -> None:
+    """docs/protocol.md: seq int >= 1; events a non-empty list of maps with an int
+    `type` and a number `timestamp`; and what ingest needs to store it."""
+    assert type(batch.seq) is int and 1 <= batch.seq < 2**31
+    assert type(batch.events) is list and batch.events
+    for event in batch.events:
+        assert type(event) is dict
+        assert type(event["type"]) is int  # bool is not an int here
+        timestamp = event["timestamp"]
+        assert type(timestamp) in (int, float)
+        assert math.isfinite(timestamp) and abs(timestamp) <= 2**53
+    assert type(batch.raw_bytes) is int and batch.raw_bytes > 0
+    codec.pack(batch.events)  # storable as it is
+
+
+def assert_hello_invariants(hello: protocol.Hello) -> None:
+    assert hello.version == protocol.VERSION
+    assert isinstance(hello.key, str) and len(hello.key) <= 256
+    assert hello.token is None or isinstance(hello.token, str)
+    assert protocol.parse_window(hello.window) == hello.window
+    assert isinstance(hello.visitor, str) and len(hello.visitor) <= 64
+    page = hello.page
+    for text, limit in [
+        (page.url, 4096),
+        (page.title, 512),
+        (page.referrer, 4096),
+        (page.ua, 1024),
+    ]:
+        assert isinstance(text, str) and len(text) <= limit
+    for pair in (page.screen, page.viewport):
+        assert pair is None or (
+            len(pair) == 2 and all(type(n) is int and 0 <= n < 2**31 for n in pair)
+        )
+
+
+def decode(data: bytes, max_bytes: int) -> protocol.Hello | protocol.Batch | ProtocolError:
+    """decode_frame's answer, which must be a valid frame or a ProtocolError."""
+    try:
+        frame = protocol.decode_frame(data, None, max_bytes)
+    except ProtocolError as error:
+        assert error.code in DECODER_CODES
+        assert isinstance(error.msg, str) and 0 < len(error.msg) < 256
+        protocol.error(error)  # the error frame can be sent
+        if len(data) > max_bytes:
+            assert error.code is Code.FRAME_TOO_LARGE
+        return error
+    assert len(data) <= max_bytes
+    if isinstance(frame, protocol.Batch):
+        assert_batch_invariants(frame)
+    else:
+        assert isinstance(frame, protocol.Hello)
+        assert_hello_invariants(frame)
+    return frame
+
+
+# -- the decoder ------------------------------------------------------------------
+
+
+@PURE
+@given(text=st.none() | st.text())
+def test_text_frames_are_refused(text: str | None) -> None:
+    with pytest.raises(ProtocolError) as refused:
+        protocol.decode_frame(None, text, 1 << 20)
+    assert refused.value.code is Code.BAD_FRAME
+
+
+# ext type -1 is msgpack's timestamp; these bodies are no valid timestamp
+broken_timestamps = st.binary(max_size=16).map(
+    lambda data: b"\xc7" + bytes([len(data)]) + b"\xff" + data
+)
+
+
+@PURE
+@given(data=st.binary(max_size=512) | broken_timestamps, max_bytes=st.sampled_from(MAX_BYTES))
+def test_arbitrary_bytes_decode_or_raise_protocol_error(data: bytes, max_bytes: int) -> None:
+    decode(data, max_bytes)
+
+
+@PURE
+@given(data=packed(loose_values), max_bytes=st.sampled_from(MAX_BYTES))
+def test_arbitrary_msgpack_decodes_or_raises_protocol_error(data: bytes, max_bytes: int) -> None:
+    decode(data, max_bytes)
+
+
+frame_types = st.sampled_from(["hello", "batch", "welcome", "ack", "error", ""]) | st.text(
+    max_size=40
+)
+
+
+@PURE
+@given(
+    data=packed(
+        st.builds(
+            lambda frame, t: {**frame, "t": t}, st.dictionaries(map_keys, loose_values), frame_types
+        )
+    )
+)
+def test_arbitrary_maps_with_a_type_decode_or_raise_protocol_error(data: bytes) -> None:
+    result = decode(data, 1 << 20)
+    t = msgpack.unpackb(data, strict_map_key=False, raw=False, unicode_errors="replace")["t"]
+    if t not in ("hello", "batch"):
+        assert isinstance(result, ProtocolError)
+        assert result.code in (Code.BAD_FRAME, Code.UNKNOWN_TYPE)
+
+
+@PURE
+@given(data=packed(almost_valid_frames), max_bytes=st.sampled_from(MAX_BYTES))
+def test_almost_valid_frames_decode_or_raise_protocol_error(data: bytes, max_bytes: int) -> None:
+    decode(data, max_bytes)
+
+
+@PURE
+@given(
+    seq=seqs,
+    z=z_payloads,
+    events=st.none() | event_lists,
+    max_bytes=st.sampled_from(MAX_BYTES),
+)
+def test_z_payloads_decode_or_raise_protocol_error(
+    seq: int, z: bytes, events: list[Any] | None, max_bytes: int
+) -> None:
+    frame: dict[str, Any] = {"t": "batch", "seq": seq, "z": z}
+    if events is not None:
+        frame["events"] = events  # z wins over events
+    data = msgpack.packb(frame)
+    result = decode(data, max_bytes)
+    if isinstance(result, protocol.Batch):
+        assert result.raw_bytes <= max_bytes
+    if len(data) > max_bytes:
+        return
+    # An independent reading of z: a complete stream judged by what it inflates to.
+    inflater = zlib.decompressobj(wbits=-15)
+    try:
+        inflated = inflater.decompress(z)
+    except zlib.error:
+        return
+    if not inflater.eof:
+        return
+    if len(inflated) > max_bytes:
+        assert isinstance(result, ProtocolError) and result.code is Code.FRAME_TOO_LARGE
+    elif isinstance(result, protocol.Batch):
+        assert result.raw_bytes == len(inflated)
+        assert msgpack.packb(result.events) == msgpack.packb(msgpack.unpackb(inflated))
+
+
+@PURE
+@given(frame=hello_frames() | batch_frames())
+def test_valid_frames_decode_to_what_was_sent(frame: dict[str, Any]) -> None:
+    decoded = decode(msgpack.packb(frame), 1 << 20)
+    if frame["t"] == "hello":
+        assert isinstance(decoded, protocol.Hello)
+        assert (decoded.key, decoded.token, decoded.window) == (
+            frame["key"][:256].replace("\x00", ""),  # PostgreSQL text cannot hold NUL
+            frame["token"],
+            frame["win"],
+        )
+        page = frame.get("page", {})
+        assert decoded.page.url == (page.get("url") or "")[:4096].replace("\x00", "")
+        screen = page.get("screen")
+        assert decoded.page.screen == (tuple(screen) if screen else None)
+        assert decoded.visitor == (frame.get("visitor") or "")[:64].replace("\x00", "")
+    else:
+        assert isinstance(decoded, protocol.Batch)
+        assert decoded.seq == frame["seq"]
+        sent = (
+            frame["events"]
+            if "events" in frame
+            else msgpack.unpackb(zlib.decompress(frame["z"], -15))
+        )
+        assert msgpack.packb(decoded.events) == msgpack.packb(sent)
+
+
+# -- the ingest core ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def rolled_back() -> Iterator[None]:
+    """Undo whatever one example wrote, so that examples never see each other's rows."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def snapshot(session_id: UUID) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """Everything a batch changes: the session's counters and its batch rows."""
+    session = ReplaySession.objects.values(
+        "event_count", "byte_count", "pending_bytes", "page_count", "first_timestamp",
+        "last_timestamp", "duration_ms",
+    ).get(pk=session_id)  # fmt: skip
+    rows = Batch.objects.filter(session_id=session_id).order_by("window", "seq")
+    return session, list(rows.values_list("window", "seq", "event_count", "raw_bytes", "payload"))
+
+
+def assert_session_holds(
+    session_id: UUID, window: str, accepted: dict[int, protocol.Batch]
+) -> None:
+    """The stored rows are exactly the accepted batches and the counters add them up."""
+    rows = {row.seq: row for row in Batch.objects.filter(session_id=session_id)}
+    assert set(rows) == set(accepted)
+    for seq, batch in accepted.items():
+        row = rows[seq]
+        assert row.window == window
+        assert (row.event_count, row.raw_bytes) == (len(batch.events), batch.raw_bytes)
+        assert msgpack.packb(codec.unpack(bytes(row.payload))) == msgpack.packb(batch.events)
+        stamps = [event["timestamp"] for event in batch.events]
+        assert (row.first_timestamp, row.last_timestamp) == (int(min(stamps)), int(max(stamps)))
+    session = ReplaySession.objects.get(pk=session_id)
+    assert session.event_count == sum(len(batch.events) for batch in accepted.values())
+    assert session.byte_count == sum(batch.raw_bytes for batch in accepted.values())
+    assert session.pending_bytes == session.byte_count
+    assert session.page_count == sum(
+        event["type"] == ingest.META for batch in accepted.values() for event in batch.events
+    )
+    contiguous = 0
+    while contiguous + 1 in accepted:
+        contiguous += 1
+    assert ingest.acked_through(session_id, window) == contiguous
+
+
+DEFAULT_CAPS = {
+    "MAX_SESSION_EVENTS": 1_000_000,
+    "MAX_SESSION_BYTES": 512 * MIB,
+    "MAX_FRAME_BYTES": MIB,
+}
+caps = st.fixed_dictionaries(
+    {
+        "MAX_SESSION_EVENTS": st.sampled_from([1_000_000, 1_000_000, 1, 4, 10]),
+        "MAX_SESSION_BYTES": st.sampled_from([512 * MIB, 512 * MIB, 64, 512, 4096]),
+        "MAX_FRAME_BYTES": st.sampled_from([MIB, MIB, 256]),
+    }
+)
+small_seqs = st.integers(1, 6)  # few seqs, so that re-sends are common
+# (frame, is_valid): a frame generated valid must be accepted; the others may be.
+ingest_frames = st.one_of(
+    batch_frames(small_seqs).map(lambda frame: (frame, True)),
+    batch_frames(small_seqs).map(lambda frame: (frame, True)),
+    mutated(batch_frames(small_seqs)).map(lambda frame: (frame, False)),
+    st.dictionaries(map_keys, values).map(lambda frame: (frame, False)),
+)
+
+
+@pytest.mark.django_db
+@DB
+@given(
+    hello=storable_hellos,
+    frames=st.lists(ingest_frames, min_size=1, max_size=12),
+    limits=caps,
+)
+def test_appended_batches_are_stored_exactly_once(
+    hello: dict[str, Any], frames: list[tuple[dict[str, Any], bool]], limits: dict[str, int]
+) -> None:
+    with override_settings(SESSION_REPLAY=limits), rolled_back():
+        opened = ingest.open_session(protocol.parse_hello(wire(hello)), None)
+        session_id, window = opened.session_id, hello["win"]
+        accepted: dict[int, protocol.Batch] = {}
+        for frame, valid in frames:
+            before = snapshot(session_id)
+            try:
+                batch = protocol.parse_batch(wire(frame), conf.MAX_FRAME_BYTES)
+            except ProtocolError as error:
+                assert error.code in DECODER_CODES
+                assert not valid or error.code is Code.FRAME_TOO_LARGE  # z over MAX_FRAME_BYTES
+                assert snapshot(session_id) == before
+                continue
+            assert_batch_invariants(batch)
+            held_events = sum(len(b.events) for b in accepted.values())
+            held_bytes = sum(b.raw_bytes for b in accepted.values())
+            full = (
+                held_events + len(batch.events) > conf.MAX_SESSION_EVENTS
+                or held_bytes + batch.raw_bytes > conf.MAX_SESSION_BYTES
+            )
+            try:
+                appended = ingest.append_batch(session_id, window, batch)
+            except ProtocolError as error:
+                assert error.code is Code.SESSION_FULL
+                assert full and batch.seq not in accepted
+                assert snapshot(session_id) == before
+                continue
+            assert appended.stored is (batch.seq not in accepted)
+            assert not (full and appended.stored)
+            if appended.stored:
+                accepted[batch.seq] = batch  # the first acceptance wins
+            else:
+                assert snapshot(session_id) == before
+        assert_session_holds(session_id, window, accepted)
+
+
+origins = (
+    st.sampled_from(
+        ["http://testserver", "https://localhost:8443", "http://127.0.0.1", "https://evil.example"]
+        + ["null", "", "testserver"]
+    )
+    | st.none()
+)
+
+
+@st.composite
+def http_bodies(draw: st.DrawFn, token: str, visitor: str, window: str) -> tuple[bytes, bool]:
+    """A body for the HTTP door, and whether it must be accepted whole."""
+    frames = draw(st.lists(ingest_frames, max_size=5))
+    envelope = {
+        "v": protocol.VERSION,
+        "key": conf.SITE_KEY,
+        "token": token,
+        "win": window,
+        "visitor": visitor,
+        "batches": [frame for frame, _ in frames],
+    }
+    kind = draw(st.sampled_from(["envelope", "envelope", "mutated", "msgpack", "bytes"]))
+    if kind == "envelope":
+        return msgpack.packb(envelope), all(valid for _, valid in frames)
+    if kind == "mutated":
+        return draw(packed(mutated(st.just(envelope)))), False
+    if kind == "msgpack":
+        return draw(packed(loose_values)), False
+    return draw(st.binary(max_size=256)), False
+
+
+@pytest.mark.django_db
+@DB
+@given(data=st.data())
+def test_http_door_never_raises_and_stores_exactly_what_it_acks(data: st.DataObject) -> None:
+    hello = data.draw(storable_hellos, label="hello")
+    limits = data.draw(caps, label="limits")
+    with override_settings(SESSION_REPLAY=limits), rolled_back():
+        parsed = protocol.parse_hello(wire(hello))
+        opened = ingest.open_session(parsed, None)
+        session_id = opened.session_id
+        for frame in data.draw(st.lists(batch_frames(small_seqs), max_size=2), label="earlier"):
+            # batches the WebSocket stored before the page was hidden (or a full session)
+            with contextlib.suppress(ProtocolError):
+                ingest.append_batch(
+                    session_id, parsed.window, protocol.parse_batch(wire(frame), MIB)
+                )
+        body, whole = data.draw(
+            http_bodies(opened.token, parsed.visitor, parsed.window), label="body"
+        )
+        origin = data.draw(origins, label="origin")
+        before = {row[1]: row for row in snapshot(session_id)[1]}
+
+        result = ingest.ingest_http(body, origin)
+
+        assert all(type(seq) is int for seq in result.acked)
+        assert result.session_id in (None, session_id)
+        if result.error is not None:
+            assert isinstance(result.error, ProtocolError)
+        after = {row[1]: row for row in snapshot(session_id)[1]}
+        assert set(after) == set(before) | set(result.acked)
+        for seq, row in before.items():
+            assert after[seq] == row  # a re-sent seq is not stored twice
+        if result.acked:
+            payload = protocol.unpack(body)
+            firsts: dict[int, protocol.Batch] = {}
+            for frame in payload["batches"][: len(result.acked)]:
+                batch = protocol.parse_batch(frame, conf.MAX_FRAME_BYTES)
+                firsts.setdefault(batch.seq, batch)
+            assert list(firsts) == list(dict.fromkeys(result.acked))
+            for seq in set(after) - set(before):
+                assert after[seq][2] == len(firsts[seq].events)  # stored from its first frame
+        session = ReplaySession.objects.get(pk=session_id)
+        assert session.event_count == sum(row[2] for row in after.values())
+        assert session.byte_count == sum(row[3] for row in after.values())
+        if whole and limits == DEFAULT_CAPS and origin in ("http://testserver", "http://127.0.0.1"):
+            assert result.error is None, result.error
+            batches = msgpack.unpackb(body)["batches"]
+            assert result.acked == [frame["seq"] for frame in batches]
+
+
+# -- bugs found by fuzzing, pinned until src/ is fixed --------------------------------
+
+DOCUMENTED_WINDOW = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+@PURE
+@example(value="tab-1\n")
+@given(value=st.text() | window_ids | window_ids.map(lambda window: window + "\n"))
+def test_window_ids_are_exactly_the_documented_characters(value: str) -> None:
+    try:
+        window = protocol.parse_window(value)
+    except ProtocolError as error:
+        assert error.code is Code.INVALID_FIELD
+        assert not DOCUMENTED_WINDOW.fullmatch(value)
+        return
+    assert DOCUMENTED_WINDOW.fullmatch(window)
+
+
+@PURE
+@example(origin="http://[")
+@given(
+    origin=st.none()
+    | st.text()
+    | st.builds(
+        "{}://{}".format,
+        st.sampled_from(["http", "https", "ws"]),
+        st.text(alphabet="[]:.@%/abc019", max_size=12),
+    )
+)
+def test_any_origin_is_allowed_or_forbidden(origin: str | None) -> None:
+    body = msgpack.packb({"v": 1, "key": conf.SITE_KEY, "win": "tab-1", "batches": []})
+    result = ingest.ingest_http(body, origin)  # no token: no database access
+    assert result.error is not None
+    assert result.error.code in (Code.ORIGIN_FORBIDDEN, Code.BAD_TOKEN)
+
+
+def sendable_by_test_client(length: str) -> bool:
+    """The test client asserts when a view reads past its one-byte body; a server just
+    reads what there is. Lengths it would read with (2 to MAX_FRAME_BYTES) stay out."""
+    try:
+        return not 1 < int(length) <= MIB
+    except ValueError:
+        return True
+
+
+@PURE
+@example(length="\N{SUPERSCRIPT TWO}")
+@given(
+    length=st.one_of(
+        st.text(max_size=8),
+        st.integers(0, 2**40).map(str),
+        st.integers(4301, 5000).map(lambda digits: "9" * digits),
+    ).filter(sendable_by_test_client)
+)
+def test_any_content_length_gets_a_client_error(length: str) -> None:
+    response = Client(raise_request_exception=False).post(
+        "/session-replay/api/ingest",
+        b"\xc1",
+        content_type="application/msgpack",
+        CONTENT_LENGTH=length,
+    )
+    assert response.status_code in (400, 413)
+
+
+@pytest.mark.django_db
+@DB
+@example(stamps=[[0], [5]])
+@given(
+    stamps=st.lists(st.lists(st.integers(-5, 5), min_size=1, max_size=3), min_size=1, max_size=5)
+)
+def test_session_span_covers_its_batches(stamps: list[list[int]]) -> None:
+    with rolled_back():
+        opened = ingest.open_session(protocol.parse_hello(wire(hello_frame())), None)
+        for seq, batch in enumerate(stamps, start=1):
+            events = [{"type": 3, "timestamp": stamp} for stamp in batch]
+            ingest.append_batch(
+                opened.session_id,
+                "tab-1",
+                protocol.parse_batch({"seq": seq, "events": events}, MIB),
+            )
+        session = ReplaySession.objects.get(pk=opened.session_id)
+        first, last = min(map(min, stamps)), max(map(max, stamps))
+        assert (session.first_timestamp, session.last_timestamp) == (first, last)
+        assert session.duration_ms == last - first
+
+
+def strict_json(line: bytes) -> Any:
+    """JSON.parse, as the player reads each line: no NaN or Infinity."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+@pytest.mark.django_db
+@DB
+@example(events=[{"type": 3, "timestamp": 1, b"bin-key": 1}])
+@example(events=[{"type": 3, "timestamp": 1, "data": {"at": msgpack.Timestamp(1, 0)}}])
+@example(events=[{"type": 3, "timestamp": 1, "x": math.nan}])
+@given(events=event_lists)
+def test_accepted_events_read_back_as_json_lines(events: list[dict[str, Any]]) -> None:
+    with rolled_back():
+        opened = ingest.open_session(protocol.parse_hello(wire(hello_frame())), None)
+        batch = protocol.parse_batch(wire({"seq": 1, "events": events}), MIB)
+        ingest.append_batch(opened.session_id, "tab-1", batch)
+        lines = b"".join(api.ndjson_pieces(opened.session_id, None)).splitlines()
+        assert len(lines) == len(events)
+        for line, event in zip(lines, batch.events, strict=True):
+            read = strict_json(line)
+            assert (read["type"], read["timestamp"]) == (event["type"], event["timestamp"])
+
+
+ON_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change", [{"page": {"url": "http://t/\0"}}, {"page": {"ua": "\0"}}, {"visitor": "v\0"}]
+)
+def test_hello_text_with_nul_opens_a_session_or_is_refused(change: dict[str, Any]) -> None:
+    try:
+        hello = protocol.parse_hello(wire(hello_frame(**change)))
+    except ProtocolError as error:
+        assert error.code is Code.INVALID_FIELD
+        return
+    with rolled_back():
+        ingest.open_session(hello, None)

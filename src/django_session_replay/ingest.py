@@ -211,6 +211,7 @@ def ingest_http(body: bytes, origin: str | None) -> HttpIngest:
         visitor = payload.get("visitor") or ""
         if not isinstance(visitor, str):
             raise ProtocolError(Code.INVALID_FIELD, "visitor must be a string")
+        visitor = visitor[:64].replace("\x00", "")  # as parse_hello reads it
         session = resumable(read_token(payload.get("token"), visitor))
         if session is None:
             raise ProtocolError(Code.BAD_TOKEN, "no session may be resumed with this token")

@@ -31,7 +31,7 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from django_session_replay import api, codec, ingest, protocol
+from django_session_replay import codec, ingest, ndjson, protocol
 from django_session_replay.conf import conf
 from django_session_replay.models import Batch, ReplaySession
 from django_session_replay.protocol import Code, ProtocolError
@@ -767,7 +767,7 @@ def test_accepted_events_read_back_as_json_lines(events: list[dict[str, Any]]) -
         opened = ingest.open_session(protocol.parse_hello(wire(hello_frame())), None)
         batch = protocol.parse_batch(wire({"seq": 1, "events": events}), MIB)
         ingest.append_batch(opened.session_id, "tab-1", batch)
-        lines = b"".join(api.ndjson_pieces(opened.session_id, None)).splitlines()
+        lines = b"".join(ndjson.pieces(opened.session_id, None)).splitlines()
         assert len(lines) == len(events)
         for line, event in zip(lines, batch.events, strict=True):
             read = strict_json(line)

@@ -1,15 +1,11 @@
 """The HTTP API (django-ninja): session queries for staff, and the HTTP ingest door."""
 
-import json
 import logging
-import math
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-import msgpack
-from asgiref.sync import sync_to_async
 from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -21,14 +17,13 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import SessionAuth
 from pydantic import field_validator
 
-from . import ingest, reader
+from . import ingest, ndjson, reader
 from .conf import conf
 from .models import ReplaySession
 from .permissions import can_view
 from .protocol import Code
 from .schemas import ErrorOut, IngestOut, SessionDetailOut, SessionOut
 
-STREAM_PIECE_BYTES = 64 * 1024
 logger = logging.getLogger(__name__)
 
 
@@ -159,66 +154,14 @@ def session_events(
     window: str | None = Query(None, pattern=r"^[A-Za-z0-9_-]{1,64}$"),  # noqa: B008
 ) -> Any:
     session = get_object_or_404(ReplaySession, pk=session_id)
-    pieces = ndjson_pieces(session.pk, window)
+    pieces = ndjson.pieces(session.pk, window)
     content: Iterator[bytes] | AsyncIterator[bytes] = (
-        pull_async(pieces) if isinstance(request, ASGIRequest) else pieces
+        ndjson.pull_async(pieces) if isinstance(request, ASGIRequest) else pieces
     )
     response = StreamingHttpResponse(content, content_type="application/x-ndjson")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def ndjson_pieces(session_id: UUID, window: str | None) -> Iterator[bytes]:
-    """NDJSON in pieces of about STREAM_PIECE_BYTES, so memory stays flat."""
-    piece: list[bytes] = []
-    size = 0
-    for event in reader.iter_events(session_id, window):
-        line = json_line(event)
-        piece.append(line)
-        size += len(line)
-        if size >= STREAM_PIECE_BYTES:
-            yield b"".join(piece)
-            piece, size = [], 0
-    if piece:
-        yield b"".join(piece)
-
-
-async def pull_async(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
-    # Django's ASGI handler would read a sync iterator into one list; pulling
-    # piece by piece keeps the response streamed.
-    pull = sync_to_async(next)
-    while (piece := await pull(pieces, None)) is not None:
-        yield piece
-
-
-def json_line(event: dict[str, Any]) -> bytes:
-    try:
-        text = json.dumps(event, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):  # msgpack allows what JSON cannot say
-        text = json.dumps(jsonable(event), separators=(",", ":"), allow_nan=False)
-    return text.encode() + b"\n"
-
-
-def jsonable(value: Any) -> Any:
-    """The nearest JSON value: bytes as latin-1 text, non-finite floats as null."""
-    if isinstance(value, dict):
-        return {_key(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(item) for item in value]
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, msgpack.Timestamp):
-        return value.to_unix()
-    if isinstance(value, msgpack.ExtType):
-        return None
-    return value
-
-
-def _key(key: Any) -> str:
-    return key.decode("latin-1") if isinstance(key, bytes) else str(key)
 
 
 @api.post(

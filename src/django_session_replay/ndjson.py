@@ -1,0 +1,68 @@
+"""A session's events as NDJSON, in pieces, for a streamed HTTP response."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from uuid import UUID
+
+import msgpack
+from asgiref.sync import sync_to_async
+
+from . import reader
+
+PIECE_BYTES = 64 * 1024
+
+
+def pieces(session_id: UUID, window: str | None) -> Iterator[bytes]:
+    """NDJSON in pieces of about PIECE_BYTES, so memory stays flat."""
+    piece: list[bytes] = []
+    size = 0
+    for event in reader.iter_events(session_id, window):
+        line = json_line(event)
+        piece.append(line)
+        size += len(line)
+        if size >= PIECE_BYTES:
+            yield b"".join(piece)
+            piece, size = [], 0
+    if piece:
+        yield b"".join(piece)
+
+
+async def pull_async(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
+    # Django's ASGI handler would read a sync iterator into one list; pulling
+    # piece by piece keeps the response streamed.
+    pull = sync_to_async(next)
+    while (piece := await pull(pieces, None)) is not None:
+        yield piece
+
+
+def json_line(event: dict[str, Any]) -> bytes:
+    try:
+        text = json.dumps(event, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):  # msgpack allows what JSON cannot say
+        text = json.dumps(jsonable(event), separators=(",", ":"), allow_nan=False)
+    return text.encode() + b"\n"
+
+
+def jsonable(value: Any) -> Any:
+    """The nearest JSON value: bytes as latin-1 text, non-finite floats as null."""
+    if isinstance(value, dict):
+        return {_key(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, msgpack.Timestamp):
+        return value.to_unix()
+    if isinstance(value, msgpack.ExtType):
+        return None
+    return value
+
+
+def _key(key: Any) -> str:
+    return key.decode("latin-1") if isinstance(key, bytes) else str(key)

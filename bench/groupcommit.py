@@ -102,7 +102,7 @@ def bulk(items: list[tuple[UUID, str, protocol.Batch]]) -> list[Any]:
                 last_timestamp=last,
                 event_count=len(batch.events),
                 raw_bytes=batch.raw_bytes,
-                payload=codec.pack(batch.events),
+                payload=codec.compress(batch.packed, codec.BATCH_LEVEL),
             )
         )
         session.first_timestamp = min(first, session.first_timestamp or first)

@@ -304,7 +304,8 @@ def assert_batch_invariants(batch: protocol.Batch) -> None:
         assert type(timestamp) in (int, float)
         assert math.isfinite(timestamp) and abs(timestamp) <= 2**53
     assert type(batch.raw_bytes) is int and batch.raw_bytes > 0
-    codec.pack(batch.events)  # storable as it is
+    stored = codec.unpack(codec.compress(batch.packed, codec.BATCH_LEVEL))
+    assert msgpack.packb(stored) == msgpack.packb(batch.events)  # bytes: NaN != NaN
 
 
 def assert_hello_invariants(hello: protocol.Hello) -> None:

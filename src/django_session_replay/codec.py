@@ -18,10 +18,6 @@ MIN_WINDOW_LOG = 19  # the smallest window of any level
 MAX_WINDOW_LOG = 27  # the largest window zstd decoders accept without being told to
 
 
-def pack(events: list[dict[str, Any]], level: int = BATCH_LEVEL) -> bytes:
-    return compress(msgpack.packb(events), level)
-
-
 def compress(packed: bytes, level: int) -> bytes:
     """One zstd frame (content size in its header) whose window spans the whole
     input, so that a page load late in a chunk still matches the snapshots of

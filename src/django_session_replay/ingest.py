@@ -145,7 +145,7 @@ def append_batch(session_id: UUID, window: str, batch: protocol.Batch) -> Append
                     last_timestamp=last,
                     event_count=len(batch.events),
                     raw_bytes=batch.raw_bytes,
-                    payload=codec.pack(batch.events),
+                    payload=codec.compress(batch.packed, codec.BATCH_LEVEL),
                 )
         except IntegrityError:  # the same seq committed by the other door meanwhile
             return Appended(stored=False, compact=False)

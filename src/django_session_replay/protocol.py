@@ -70,7 +70,12 @@ class Hello:
 class Batch:
     seq: int
     events: list[dict[str, Any]]
-    raw_bytes: int  # size of msgpack(events), what the session's byte count adds up
+    packed: bytes  # msgpack(events): stored as is, so nothing is encoded twice
+
+    @property
+    def raw_bytes(self) -> int:
+        """What the session's byte count adds up."""
+        return len(self.packed)
 
 
 def unpack(data: bytes) -> Any:
@@ -166,14 +171,13 @@ def parse_batch(frame: dict[str, Any], max_bytes: int) -> Batch:
             raise ProtocolError(Code.INVALID_FIELD, "z must be bytes")
         packed = inflate(compressed, max_bytes)
         events = unpack(packed)
-        raw_bytes = len(packed)
     elif "events" in frame:
         events = frame["events"]
-        raw_bytes = len(msgpack.packb(events)) if isinstance(events, list) else 0
+        packed = msgpack.packb(events) if isinstance(events, list) else b""
     else:
         raise ProtocolError(Code.INVALID_FIELD, "a batch needs events or z")
     validate_events(events)
-    return Batch(seq=seq, events=events, raw_bytes=raw_bytes)
+    return Batch(seq=seq, events=events, packed=packed)
 
 
 def inflate(compressed: bytes, max_bytes: int) -> bytes:

@@ -12,7 +12,7 @@ from tests.conftest import events
 
 def stored(events: list[dict]) -> bytes:
     """A batch payload as ingest stores it."""
-    return codec.compress(msgpack.packb(events), codec.BATCH_LEVEL)
+    return codec.deflate(msgpack.packb(events))
 
 
 @pytest.mark.parametrize("sizes", [[1], [3, 15, 16], [17, 200, 1], [70_000, 2]])
@@ -35,4 +35,4 @@ def test_join_round_trips_a_real_recording(corpus: Path) -> None:
 
 def test_join_refuses_what_is_not_an_array() -> None:
     with pytest.raises(ValueError, match="array"):
-        codec.join([codec.compress(msgpack.packb({"t": 1}), 3)])
+        codec.join([codec.deflate(msgpack.packb({"t": 1}))])

@@ -34,7 +34,7 @@ async def test_batch_is_acked_after_it_is_stored() -> None:
         await client.send(t="batch", seq=1, events=events(3))
         assert await client.receive() == {"t": "ack", "seq": 1}
         batch = await Batch.objects.aget(session_id=welcome["sid"], seq=1)
-    assert codec.unpack(batch.payload) == events(3)
+    assert codec.unpack_batch(batch.payload) == events(3)
     session = await ReplaySession.objects.aget(pk=welcome["sid"])
     assert session.event_count == 3
     assert session.duration_ms == 2
@@ -48,7 +48,7 @@ async def test_compressed_batch_is_inflated() -> None:
         await client.send(t="batch", seq=1, z=z)
         assert await client.receive() == {"t": "ack", "seq": 1}
     batch = await Batch.objects.aget(session_id=welcome["sid"])
-    assert codec.unpack(batch.payload) == events(5)
+    assert codec.unpack_batch(batch.payload) == events(5)
 
 
 async def test_resent_seq_is_acked_and_not_stored_twice() -> None:

@@ -1,4 +1,5 @@
-"""Event lists as bytes: msgpack, then zstandard.
+"""Event lists as bytes: batches are raw deflate of msgpack (as the recorder sends
+them), chunks are msgpack under zstandard.
 
 Chunk level: see COMPRESSION_LEVEL in conf.py; ``python -m bench.codecs`` and
 ``python -m bench.storage`` (bench/README.md) measure the choice.
@@ -6,14 +7,17 @@ Chunk level: see COMPRESSION_LEVEL in conf.py; ``python -m bench.codecs`` and
 
 from __future__ import annotations
 
+import logging
 import struct
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
 import msgpack
 import zstandard
 
-BATCH_LEVEL = 3  # on the ack path: fast; compaction recompresses with the configured level
+logger = logging.getLogger(__name__)
+
 MIN_WINDOW_LOG = 19  # the smallest window of any level
 MAX_WINDOW_LOG = 27  # the largest window zstd decoders accept without being told to
 
@@ -35,19 +39,62 @@ def compress(packed: bytes, level: int) -> bytes:
 
 
 def unpack(blob: bytes) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = msgpack.unpackb(
-        zstandard.ZstdDecompressor().decompress(blob), raw=False
-    )
+    """The events of a chunk."""
+    return decode_events(zstandard.ZstdDecompressor().decompress(blob))
+
+
+def unpack_batch(payload: bytes) -> list[dict[str, Any]]:
+    """The events of a stored batch."""
+    return decode_events(inflate(payload))
+
+
+def deflate(packed: bytes) -> bytes:
+    """A batch payload from msgpack the recorder sent inline (< 1 KiB: level 1 is enough)."""
+    deflater = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return deflater.compress(packed) + deflater.flush()
+
+
+def inflate(payload: bytes) -> bytes:
+    return zlib.decompress(payload, wbits=-15)
+
+
+# Ingest checks the structure of every batch but decodes only each event's type
+# and timestamp (protocol.scan_events); a value inside an event may still be one
+# Python cannot hold (a map as a map key, a malformed timestamp extension). Such
+# an event is dropped here, logged, instead of failing the whole replay.
+LENIENT = {"raw": False, "strict_map_key": False, "unicode_errors": "replace"}
+
+
+def decode_events(packed: bytes) -> list[dict[str, Any]]:
+    try:
+        events: list[dict[str, Any]] = msgpack.unpackb(packed, **LENIENT)
+        return events
+    except Exception:  # msgpack raises several unrelated types
+        return salvage(packed)
+
+
+def salvage(packed: bytes) -> list[dict[str, Any]]:
+    """Decode event by event, leaving out the ones that cannot be decoded."""
+    reader = msgpack.Unpacker(max_buffer_size=len(packed))
+    reader.feed(packed)
+    events, dropped = [], 0
+    for _ in range(reader.read_array_header()):
+        start = reader.tell()
+        reader.skip()
+        try:
+            events.append(msgpack.unpackb(packed[start : reader.tell()], **LENIENT))
+        except Exception:
+            dropped += 1
+    logger.warning("left out %d event(s) that cannot be decoded", dropped)
     return events
 
 
-def join(blobs: Iterable[bytes]) -> tuple[bytes, int]:
-    """msgpack of the concatenated event lists of several packed blobs, and its event
+def join(payloads: Iterable[bytes]) -> tuple[bytes, int]:
+    """msgpack of the concatenated event lists of several stored batches, and its event
     count, without decoding a single event: each list's elements are copied as bytes."""
-    decompressor = zstandard.ZstdDecompressor()
     count, bodies = 0, []
-    for blob in blobs:
-        packed = decompressor.decompress(blob)
+    for payload in payloads:
+        packed = inflate(payload)
         size, start = _array_header(packed)
         count += size
         bodies.append(memoryview(packed)[start:])

@@ -9,11 +9,12 @@ from typing import Any
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import close_old_connections
 
-from . import compaction, ingest, live, protocol
+from . import compaction, groupcommit, ingest, live, protocol
 from .conf import conf
 from .permissions import can_view
 from .protocol import Code, ProtocolError
@@ -44,6 +45,16 @@ class RateLimiter:
 class RecordingConsumer(AsyncWebsocketConsumer):
     session_id: UUID | None = None
     window: str = ""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' own dispatch first closes stale database connections, a hop to
+        # the database thread for every frame, waiting behind whatever runs there.
+        # Our handlers reach the database only through database_sync_to_async,
+        # which closes them itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.limiter = RateLimiter()
@@ -83,9 +94,7 @@ class RecordingConsumer(AsyncWebsocketConsumer):
     async def batch(self, batch: protocol.Batch) -> None:
         if self.session_id is None:
             raise ProtocolError(Code.HELLO_REQUIRED, "send hello before batches")
-        appended = await database_sync_to_async(ingest.append_batch)(
-            self.session_id, self.window, batch
-        )
+        appended = await groupcommit.append(self.session_id, self.window, batch)
         await self.send(bytes_data=protocol.ack(batch.seq))
         if appended.stored:
             await live.publish(self.channel_layer, self.session_id, self.window, batch)
@@ -155,7 +164,5 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def replay_batch(self, message: dict[str, Any]) -> None:
-        frame = protocol.encode(
-            "events", win=message["window"], seq=message["seq"], events=message["events"]
-        )
+        frame = protocol.events_frame(message["window"], message["seq"], message["packed"])
         await self.send(bytes_data=frame)

@@ -6,8 +6,9 @@ request's facts (origin, user) and turn its ProtocolErrors into their answers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -18,13 +19,12 @@ from django.http.request import validate_host
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from . import codec, protocol
+from . import protocol
 from .conf import conf
 from .models import Batch, ReplaySession
 from .protocol import Code, ProtocolError
 
 TOKEN_SALT = "django_session_replay.resume"
-META = 4  # rrweb EventType.Meta: one per page load
 
 
 @dataclass(frozen=True)
@@ -126,56 +126,111 @@ def acked_through(session_id: UUID, window: str) -> int:
     return expected - 1
 
 
+Item = tuple[UUID, str, protocol.Batch]  # session, window, batch
+TOTALS = [  # the session fields a batch adds to
+    "first_timestamp",
+    "last_timestamp",
+    "duration_ms",
+    "event_count",
+    "byte_count",
+    "pending_bytes",
+    "page_count",
+    "last_activity",
+]
+
+
 def append_batch(session_id: UUID, window: str, batch: protocol.Batch) -> Appended:
     """Store one batch durably and exactly once; raises ProtocolError when refused."""
-    with transaction.atomic():
-        session = ReplaySession.objects.select_for_update().get(pk=session_id)
-        if Batch.objects.filter(session_id=session_id, window=window, seq=batch.seq).exists():
-            return Appended(stored=False, compact=False)
-        check_caps(session, batch)
-        timestamps = [event["timestamp"] for event in batch.events]
-        first, last = int(min(timestamps)), int(max(timestamps))
-        try:
+    outcome = append_batches([(session_id, window, batch)])[0]
+    if isinstance(outcome, ProtocolError):
+        raise outcome
+    return outcome
+
+
+def append_batches(items: Sequence[Item]) -> list[Appended | ProtocolError]:
+    """Store batches of any sessions, each exactly once, in ONE transaction: one
+    commit (one WAL flush) and a fixed number of queries for the whole group. A
+    refused batch gets its ProtocolError and leaves the others stored."""
+    try:
+        with transaction.atomic():
+            return append_group(items)
+    except IntegrityError:
+        # Another process stored one of these seqs between our check and our
+        # insert (SQLite has no row locks): one by one, the check now sees it.
+        outcomes: list[Appended | ProtocolError] = []
+        for item in items:
             with transaction.atomic():
-                Batch.objects.create(
-                    session_id=session_id,
-                    window=window,
-                    seq=batch.seq,
-                    first_timestamp=first,
-                    last_timestamp=last,
-                    event_count=len(batch.events),
-                    raw_bytes=batch.raw_bytes,
-                    payload=codec.compress(batch.packed, codec.BATCH_LEVEL),
-                )
-        except IntegrityError:  # the same seq committed by the other door meanwhile
-            return Appended(stored=False, compact=False)
-        if session.first_timestamp is None or session.last_timestamp is None:
-            session.first_timestamp, session.last_timestamp = first, last
-        session.first_timestamp = min(first, session.first_timestamp)
-        session.last_timestamp = max(last, session.last_timestamp)
-        session.duration_ms = max(0, session.last_timestamp - session.first_timestamp)
-        session.event_count += len(batch.events)
-        session.byte_count += batch.raw_bytes
-        session.pending_bytes += batch.raw_bytes
-        session.page_count += sum(1 for event in batch.events if event["type"] == META)
-        session.last_activity = timezone.now()
-        session.save(
-            update_fields=[
-                "first_timestamp",
-                "last_timestamp",
-                "duration_ms",
-                "event_count",
-                "byte_count",
-                "pending_bytes",
-                "page_count",
-                "last_activity",
-            ]
+                outcomes += append_group([item])
+        return outcomes
+
+
+def append_group(items: Sequence[Item]) -> list[Appended | ProtocolError]:
+    ids = sorted({session_id for session_id, _, _ in items})
+    # Locked in one order, so two writers never wait on each other in a cycle.
+    locked = ReplaySession.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    sessions = {session.pk: session for session in locked}
+    held = set(
+        Batch.objects.filter(
+            session_id__in=ids, seq__in={batch.seq for _, _, batch in items}
+        ).values_list("session_id", "window", "seq")
+    )
+    now = timezone.now()
+    rows: list[Batch] = []
+    outcomes: list[Appended | ProtocolError] = []
+    for session_id, window, batch in items:
+        session = sessions.get(session_id)
+        if session is None:  # deleted while recording: the recorder starts a new one
+            outcomes.append(ProtocolError(Code.SERVER_ERROR, "the session no longer exists"))
+            continue
+        if (session_id, window, batch.seq) in held:
+            outcomes.append(Appended(stored=False, compact=False))
+            continue
+        try:
+            check_caps(session, batch)
+        except ProtocolError as error:
+            outcomes.append(error)
+            continue
+        held.add((session_id, window, batch.seq))
+        rows.append(
+            Batch(
+                session_id=session_id,
+                window=window,
+                seq=batch.seq,
+                received=now,
+                first_timestamp=batch.first_timestamp,
+                last_timestamp=batch.last_timestamp,
+                event_count=batch.event_count,
+                raw_bytes=batch.raw_bytes,
+                payload=batch.deflated,
+            )
         )
-    return Appended(stored=True, compact=session.pending_bytes >= conf.COMPACT_TAIL_BYTES)
+        add_totals(session, batch, now)
+        compact = session.pending_bytes >= conf.COMPACT_TAIL_BYTES
+        outcomes.append(Appended(stored=True, compact=compact))
+    if rows:
+        Batch.objects.bulk_create(rows)
+        touched = {row.session_id for row in rows}
+        ReplaySession.objects.bulk_update([sessions[pk] for pk in sorted(touched)], TOTALS)
+    return outcomes
+
+
+def add_totals(session: ReplaySession, batch: protocol.Batch, now: datetime) -> None:
+    first, last = batch.first_timestamp, batch.last_timestamp
+    if session.first_timestamp is not None:
+        first = min(first, session.first_timestamp)
+    if session.last_timestamp is not None:
+        last = max(last, session.last_timestamp)
+    session.first_timestamp, session.last_timestamp = first, last
+    session.duration_ms = max(0, last - first)
+    session.event_count += batch.event_count
+    session.byte_count += batch.raw_bytes
+    session.pending_bytes += batch.raw_bytes
+    session.page_count += batch.pages
+    session.last_activity = now
 
 
 def check_caps(session: ReplaySession, batch: protocol.Batch) -> None:
-    if session.event_count + len(batch.events) > conf.MAX_SESSION_EVENTS:
+    if session.event_count + batch.event_count > conf.MAX_SESSION_EVENTS:
         raise ProtocolError(Code.SESSION_FULL, "the session holds the most events allowed")
     if session.byte_count + batch.raw_bytes > conf.MAX_SESSION_BYTES:
         raise ProtocolError(Code.SESSION_FULL, "the session holds the most bytes allowed")

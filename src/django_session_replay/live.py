@@ -21,7 +21,7 @@ async def publish(layer: Any, session_id: UUID, window: str, batch: protocol.Bat
     batch is already durable and a viewer can always re-read it."""
     if layer is None or not conf.LIVE_GROUPS:
         return
-    message = {"type": "replay.batch", "window": window, "seq": batch.seq, "events": batch.events}
+    message = {"type": "replay.batch", "window": window, "seq": batch.seq, "packed": batch.packed}
     try:
         await layer.group_send(group_name(session_id), message)
     except Exception:

@@ -13,6 +13,8 @@ from typing import Any
 
 import msgpack
 
+from . import codec
+
 VERSION = 1
 WINDOW_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # used with fullmatch
 
@@ -68,9 +70,16 @@ class Hello:
 
 @dataclass(frozen=True)
 class Batch:
+    """A validated batch. Its events are never decoded on the ack path: scanning
+    the msgpack for what ingest needs costs a tenth of building the objects."""
+
     seq: int
-    events: list[dict[str, Any]]
-    packed: bytes  # msgpack(events): stored as is, so nothing is encoded twice
+    packed: bytes  # msgpack of the event list
+    deflated: bytes  # raw deflate of ``packed``, stored as is (the recorder's own ``z``)
+    event_count: int
+    first_timestamp: int
+    last_timestamp: int
+    pages: int  # Meta events: one per page load
 
     @property
     def raw_bytes(self) -> int:
@@ -166,18 +175,20 @@ def parse_batch(frame: dict[str, Any], max_bytes: int) -> Batch:
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq < 2**31:
         raise ProtocolError(Code.INVALID_FIELD, "seq must be an integer from 1 to 2**31-1")
     if "z" in frame:
-        compressed = frame["z"]
-        if not isinstance(compressed, bytes):
+        deflated = frame["z"]
+        if not isinstance(deflated, bytes):
             raise ProtocolError(Code.INVALID_FIELD, "z must be bytes")
-        packed = inflate(compressed, max_bytes)
-        events = unpack(packed)
+        packed = inflate(deflated, max_bytes)
     elif "events" in frame:
         events = frame["events"]
-        packed = msgpack.packb(events) if isinstance(events, list) else b""
+        if not isinstance(events, list):
+            raise ProtocolError(Code.INVALID_FIELD, "events must be a non-empty list")
+        packed = msgpack.packb(events)
+        deflated = codec.deflate(packed)
     else:
         raise ProtocolError(Code.INVALID_FIELD, "a batch needs events or z")
-    validate_events(events)
-    return Batch(seq=seq, events=events, packed=packed)
+    count, first, last, pages = scan_events(packed)
+    return Batch(seq, packed, deflated, count, first, last, pages)
 
 
 def inflate(compressed: bytes, max_bytes: int) -> bytes:
@@ -190,22 +201,72 @@ def inflate(compressed: bytes, max_bytes: int) -> bytes:
         raise ProtocolError(Code.FRAME_TOO_LARGE, f"z inflates to more than {max_bytes} bytes")
     if not inflater.eof:
         raise ProtocolError(Code.INVALID_FIELD, "z is truncated")
+    if inflater.unused_data:  # z is stored as received: it must be exactly one stream
+        raise ProtocolError(Code.INVALID_FIELD, "z has bytes after the end of its stream")
     return packed
 
 
-def validate_events(events: Any) -> None:
-    if not isinstance(events, list) or not events:
+META = 4  # rrweb EventType.Meta
+
+
+def scan_events(packed: bytes) -> tuple[int, int, int, int]:
+    """Validate a msgpack event list without decoding it: (events, first timestamp,
+    last timestamp, Meta events). Only each event's ``type`` and ``timestamp`` are
+    read; every other value is skipped, its structure checked by msgpack's C code."""
+    reader = msgpack.Unpacker(raw=False, max_buffer_size=len(packed) or 1)
+    reader.feed(packed)
+    try:
+        count = reader.read_array_header()
+    except Exception:
+        raise ProtocolError(Code.INVALID_FIELD, "events must be a non-empty list") from None
+    if count == 0:
         raise ProtocolError(Code.INVALID_FIELD, "events must be a non-empty list")
-    for index, event in enumerate(events):
-        if not isinstance(event, dict):
-            raise ProtocolError(Code.INVALID_FIELD, f"events[{index}] must be a map")
-        kind, timestamp = event.get("type"), event.get("timestamp")
-        if not isinstance(kind, int) or isinstance(kind, bool):
-            raise ProtocolError(Code.INVALID_FIELD, f"events[{index}].type must be an integer")
-        if not isinstance(timestamp, int | float) or isinstance(timestamp, bool):
-            raise ProtocolError(Code.INVALID_FIELD, f"events[{index}].timestamp must be a number")
-        if timestamp != timestamp or abs(timestamp) > 2**53:  # NaN or beyond exact doubles
-            raise ProtocolError(Code.INVALID_FIELD, f"events[{index}].timestamp is out of range")
+    first, last, pages = 2**63, -(2**63), 0
+    for index in range(count):
+        kind, timestamp = scan_event(reader, index)
+        first, last = min(first, timestamp), max(last, timestamp)
+        pages += kind == META
+    if reader.tell() != len(packed):
+        raise ProtocolError(Code.INVALID_FIELD, "events has bytes after its end")
+    return count, first, last, pages
+
+
+def scan_event(reader: msgpack.Unpacker, index: int) -> tuple[int, int]:
+    """One event's (type, int(timestamp)); the reader is left after the event."""
+    kind: Any = None
+    timestamp: Any = None
+    try:
+        keys = reader.read_map_header()
+    except msgpack.OutOfData:
+        raise ProtocolError(Code.INVALID_FIELD, "events is truncated") from None
+    except Exception:
+        raise ProtocolError(Code.INVALID_FIELD, f"events[{index}] must be a map") from None
+    try:
+        for _ in range(keys):
+            key = reader.unpack()
+            if not isinstance(key, str | bytes):  # as msgpack's strict_map_key allows
+                raise ProtocolError(Code.INVALID_FIELD, f"events[{index}] keys must be strings")
+            if key == "type":
+                kind = reader.unpack()
+            elif key == "timestamp":
+                timestamp = reader.unpack()
+            else:
+                reader.skip()
+    except ProtocolError:
+        raise
+    except msgpack.OutOfData:
+        raise ProtocolError(Code.INVALID_FIELD, "events is truncated") from None
+    except Exception as exc:  # msgpack raises several unrelated types
+        raise ProtocolError(
+            Code.INVALID_FIELD, f"events[{index}] is not valid msgpack ({type(exc).__name__})"
+        ) from None
+    if not isinstance(kind, int) or isinstance(kind, bool):
+        raise ProtocolError(Code.INVALID_FIELD, f"events[{index}].type must be an integer")
+    if not isinstance(timestamp, int | float) or isinstance(timestamp, bool):
+        raise ProtocolError(Code.INVALID_FIELD, f"events[{index}].timestamp must be a number")
+    if timestamp != timestamp or abs(timestamp) > 2**53:  # NaN or beyond exact doubles
+        raise ProtocolError(Code.INVALID_FIELD, f"events[{index}].timestamp is out of range")
+    return kind, int(timestamp)
 
 
 def encode(kind: str, **fields: Any) -> bytes:
@@ -222,3 +283,9 @@ def ack(seq: int) -> bytes:
 
 def error(err: ProtocolError) -> bytes:
     return encode("error", code=err.code.text, msg=err.msg)
+
+
+def events_frame(window: str, seq: int, packed: bytes) -> bytes:
+    """The live ``events`` frame, its event list spliced in as msgpack bytes (never decoded)."""
+    head = msgpack.packb({"t": "events", "win": window, "seq": seq})
+    return bytes([head[0] + 1]) + head[1:] + msgpack.packb("events") + packed

@@ -38,7 +38,7 @@ def iter_events(session_id: UUID, window: str | None = None) -> Iterator[dict[st
                 if row is None:
                     continue
                 if row["payload"] is not None:
-                    yield from codec.unpack(bytes(row["payload"]))
+                    yield from codec.unpack_batch(bytes(row["payload"]))
                     continue
                 # compacted while we read: its new chunk holds it (and its successors)
                 part = Chunk.objects.get(pk=row["chunk_id"])

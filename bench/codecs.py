@@ -38,6 +38,35 @@ def custom(strategy: int, **params: int) -> Compress:
     return lambda data: zstd.ZstdCompressor(compression_params=options).compress(data)
 
 
+def split_blocks(level: int, pre_split: int) -> Compress:
+    """zstd's block splitter (ZSTD_c_splitAfterSequences, ZSTD_c_blockSplitterLevel:
+    experimental parameters 1010 and 1017 of zstd 1.5.7) on a level's parameters.
+    python-zstandard's C backend cannot set them; its cffi backend's raw lib can."""
+    from zstandard.backend_cffi import ffi, lib
+
+    def compress(data: bytes) -> bytes:
+        cctx = lib.ZSTD_createCCtx()
+        try:
+            window = min(max(len(data) - 1, 1).bit_length(), 27)
+            for key, value in (
+                (lib.ZSTD_c_compressionLevel, level),
+                (lib.ZSTD_c_windowLog, max(window, 19)),
+                (1010, 1),  # ZSTD_c_splitAfterSequences = ZSTD_ps_enable
+                (1017, pre_split),  # ZSTD_c_blockSplitterLevel: 0 auto, 1 off .. 6
+            ):
+                if lib.ZSTD_isError(lib.ZSTD_CCtx_setParameter(cctx, key, value)):
+                    raise ValueError("this zstd lacks the block splitter parameters")
+            out = ffi.new("char[]", lib.ZSTD_compressBound(len(data)))
+            size = lib.ZSTD_compress2(cctx, out, len(out), ffi.from_buffer(data), len(data))
+            if lib.ZSTD_isError(size):
+                raise ValueError(ffi.string(lib.ZSTD_getErrorName(size)).decode())
+            return bytes(ffi.buffer(out, size))
+        finally:
+            lib.ZSTD_freeCCtx(cctx)
+
+    return compress
+
+
 def codec_compress(level: int) -> Compress:
     from django_session_replay import codec
 
@@ -61,6 +90,18 @@ MSGPACK: list[tuple[str, Compress]] = [
         custom(zstd.STRATEGY_BTLAZY2, chain_log=21, hash_log=21, search_log=5, min_match=5),
     ),
     (
+        "btlazy2 chain_log=22 hash_log=20 search_log=4 min_match=4",
+        custom(zstd.STRATEGY_BTLAZY2, chain_log=22, hash_log=20, search_log=4, min_match=4),
+    ),
+    (
+        "btlazy2 chain_log=22 hash_log=20 search_log=5 min_match=4",
+        custom(zstd.STRATEGY_BTLAZY2, chain_log=22, hash_log=20, search_log=5, min_match=4),
+    ),
+    (
+        "lazy2 hash_log=20 search_log=6 (level 11, smaller table)",
+        custom(zstd.STRATEGY_LAZY2, chain_log=20, hash_log=20, search_log=6, min_match=5),
+    ),
+    (
         "btopt chain_log=22 hash_log=22 search_log=3 target=32",
         custom(
             zstd.STRATEGY_BTOPT,
@@ -73,6 +114,15 @@ MSGPACK: list[tuple[str, Compress]] = [
     ),
     *[(f"codec.compress(level={n}) (the app's codec)", codec_compress(n)) for n in (11, 19)],
 ]
+try:  # needs cffi; measured, not used by the app (bench/README.md says why)
+    import zstandard.backend_cffi  # noqa: F401
+
+    MSGPACK += [
+        (f"zstd {n} + block splitter (experimental), pre-split {p}", split_blocks(n, p))
+        for n, p in ((11, 0), (11, 6), (14, 6))
+    ]
+except ImportError:
+    pass
 JSON: list[tuple[str, Compress]] = [(f"zstd {n}", level(n)) for n in (9, 11, 13, 19)]
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Count, F, Max
 from django.http.request import validate_host
 from django.utils import timezone
@@ -210,8 +210,26 @@ def append_group(items: Sequence[Item]) -> list[Appended | ProtocolError]:
     if rows:
         Batch.objects.bulk_create(rows)
         touched = {row.session_id for row in rows}
-        ReplaySession.objects.bulk_update([sessions[pk] for pk in sorted(touched)], TOTALS)
+        save_totals([sessions[pk] for pk in sorted(touched)])
     return outcomes
+
+
+def save_totals(sessions: list[ReplaySession]) -> None:
+    """One UPDATE per session, sent as one executemany. (QuerySet.bulk_update builds
+    a CASE expression for every field of every row: it took half a group's time.)"""
+    meta = ReplaySession._meta
+    fields = [meta.get_field(name) for name in TOTALS]
+    connection = connections[router.db_for_write(ReplaySession)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(session, field.attname), connection) for field in fields]
+        + [meta.pk.get_db_prep_value(session.pk, connection)]
+        for session in sessions
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def add_totals(session: ReplaySession, batch: protocol.Batch, now: datetime) -> None:

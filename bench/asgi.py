@@ -1,7 +1,6 @@
 """The app's WebSocket route behind the stack a site puts it in (origin check, auth).
 
-``BENCH_VARIANT=group-commit`` (or ``group-commit-bulk``) serves a consumer of
-bench/groupcommit.py instead of the app's.
+``BENCH_VARIANT=ack-only`` serves bench/ackonly.py's consumer instead of the app's.
 """
 
 from __future__ import annotations
@@ -20,14 +19,10 @@ from django.urls import path  # noqa: E402
 
 from django_session_replay.routing import websocket_urlpatterns  # noqa: E402
 
-if os.environ.get("BENCH_VARIANT", "app") != "app":
-    from bench import groupcommit
+if os.environ.get("BENCH_VARIANT", "app") == "ack-only":
+    from bench.ackonly import AckOnlyConsumer
 
-    consumer = {
-        "group-commit": groupcommit.GroupCommitConsumer,
-        "group-commit-bulk": groupcommit.BulkGroupCommitConsumer,
-    }[os.environ["BENCH_VARIANT"]]
-    websocket_urlpatterns = [path("ws/session-replay/", consumer.as_asgi())]
+    websocket_urlpatterns = [path("ws/session-replay/", AckOnlyConsumer.as_asgi())]
 
 application = ProtocolTypeRouter(
     {

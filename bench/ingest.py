@@ -1,11 +1,12 @@
 """Ingest bench: K WebSocket recorders against one daphne process on PostgreSQL,
 then the same load against a bare WebSocket server (the machine's limit).
 
-    python -m bench.ingest [--clients K] [--seconds S] [--window W] [--rate R] [CORPUS_DIR]
+    python -m bench.ingest [--clients K] [--seconds S] [--window W] [--rate R]
+                           [--server uvicorn|daphne] [--variant app|ack-only] [CORPUS_DIR]
     python -m bench.ingest --sockets N     (idle sockets: hello only; RSS per socket)
 
 Frames follow docs/protocol.md: hello, then batches of recording events (deflated
-into ``z`` like the browser recorder does) with at most W unacknowledged. The
+into ``z`` like the browser recorder does) with at most W (1) unacknowledged. The
 server uses a database it creates (``bench_ingest``, dropped afterwards) and the
 in-memory channel layer. The last line is the TOTAL.
 """
@@ -383,29 +384,39 @@ def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Ite
             process.wait()
 
 
+def daphne(port: int) -> list[str]:
+    return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP]
+
+
+def uvicorn(port: int) -> list[str]:
+    return [
+        *[sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)],
+        *["--log-level", "warning", "--no-access-log", "--ws-ping-interval", "0"],
+        *["--ws-max-size", str(2 * MAX_FRAME_BYTES), APP],
+    ]
+
+
+APP = "bench.asgi:application"
+COMMANDS = {"uvicorn": uvicorn, "daphne": daphne}
+
+
 @contextmanager
-def ours(workdir: Path, variant: str) -> Iterator[tuple[str, str, int, str | None]]:
-    """Daphne serving bench.asgi on a fresh PostgreSQL database: (url, site key, pid)."""
+def ours(
+    workdir: Path, variant: str, asgi_server: str
+) -> Iterator[tuple[str, str, int, str | None]]:
+    """bench.asgi on a fresh PostgreSQL database: (url, site key, pid, database)."""
     with database() as name:
         env = child_env(BENCH_PG_NAME=name, BENCH_WORKDIR=str(workdir), BENCH_VARIANT=variant)
         subprocess.run([sys.executable, "-m", "django", "migrate", "-v0"], env=env, check=True)
         port = free_port()
-        command = [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "bench.asgi:application",
-        ]
-        with server(command, env, port, workdir / "daphne.log") as pid:
+        with server(COMMANDS[asgi_server](port), env, port, workdir / "server.log") as pid:
             yield f"ws://127.0.0.1:{port}{PATH}", SITE_KEY, pid, name
 
 
 @contextmanager
-def limit(workdir: Path, variant: str) -> Iterator[tuple[str, str, int, str | None]]:
+def limit(
+    workdir: Path, variant: str, asgi_server: str
+) -> Iterator[tuple[str, str, int, str | None]]:
     port = free_port()
     command = [sys.executable, "-m", "bench.limit_server", str(port), str(workdir / "frames.bin")]
     with server(command, child_env(), port, workdir / "limit.log") as pid:
@@ -431,15 +442,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3, help="seconds not measured first")
-    parser.add_argument("--window", type=int, default=4, help="unacknowledged batches per client")
+    parser.add_argument("--window", type=int, default=1, help="unacknowledged batches per client")
     parser.add_argument("--rate", type=float, help="batches/s per client (default: flat out)")
     parser.add_argument("--sockets", type=int, help="only open this many idle sockets")
     parser.add_argument("--only", choices=["ours", "limit"], help="run one server only")
     parser.add_argument(
         "--variant",
-        choices=["app", "group-commit", "group-commit-bulk"],
+        choices=["app", "ack-only"],
         default="app",
-        help="our server: the app's consumer, or a prototype of bench/groupcommit.py",
+        help="our server: the app's consumer, or bench/ackonly.py (acks, stores nothing)",
+    )
+    parser.add_argument(
+        "--server", choices=sorted(COMMANDS), default="uvicorn", help="the ASGI server of ours"
     )
     args = parser.parse_args()
     corpus = recordings_dir(args.corpus)
@@ -447,14 +461,15 @@ def main() -> None:
     if load:
         print(
             f"# {len(load)} batches from {corpus}, {args.clients} clients, window {args.window},"
-            f" {'flat out' if not args.rate else f'{args.rate}/s each'}, {args.seconds} s"
+            f" {'flat out' if not args.rate else f'{args.rate}/s each'}, {args.seconds} s,"
+            f" ours on {args.server}"
         )
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="session-replay-ingest-") as tmp:
         for name, start in (("ours", ours), ("limit", limit)):
             if args.only and args.only != name:
                 continue
-            with start(Path(tmp), args.variant) as (url, key, pid, db):
+            with start(Path(tmp), args.variant, args.server) as (url, key, pid, db):
                 if args.sockets:
                     result = asyncio.run(idle_sockets(url, key, args.sockets, pid))
                 else:

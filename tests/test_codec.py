@@ -6,7 +6,7 @@ from pathlib import Path
 import msgpack
 import pytest
 
-from django_session_replay import codec
+from django_session_replay import codec, protocol
 from tests.conftest import events
 
 
@@ -36,3 +36,24 @@ def test_join_round_trips_a_real_recording(corpus: Path) -> None:
 def test_join_refuses_what_is_not_an_array() -> None:
     with pytest.raises(ValueError, match="array"):
         codec.join([codec.deflate(msgpack.packb({"t": 1}))])
+
+
+def test_reader_leaves_out_an_event_python_cannot_hold_and_keeps_the_rest() -> None:
+    # A map used as a map key inside an event: valid msgpack, accepted by ingest
+    # (which reads only type and timestamp), but no Python dict can hold it.
+    odd = (
+        b"\x83"
+        + msgpack.packb("type")
+        + msgpack.packb(3)
+        + msgpack.packb("timestamp")
+        + msgpack.packb(2)
+        + msgpack.packb("data")
+        + b"\x81\x81\x01\x02\x01"
+    )
+    good = [{"type": 3, "timestamp": 1}, {"type": 3, "timestamp": 3}]
+    packed = b"\x93" + msgpack.packb(good[0]) + odd + msgpack.packb(good[1])
+    assert protocol.scan_events(packed) == (3, 1, 3, 0)
+    assert codec.unpack_batch(codec.deflate(packed)) == good
+    joined, count = codec.join([codec.deflate(packed)])
+    assert count == 3
+    assert codec.unpack(codec.compress(joined, level=3)) == good

@@ -100,6 +100,10 @@ async def test_token_of_another_visitor_starts_a_new_session() -> None:
     assert second["sid"] != first["sid"]
 
 
+def deflate(value: object) -> bytes:
+    return codec.deflate(msgpack.packb(value))
+
+
 @pytest.mark.parametrize(
     "send, code, close",
     [
@@ -112,6 +116,7 @@ async def test_token_of_another_visitor_starts_a_new_session() -> None:
         (lambda c: c.send(t="batch", seq=2, events=[{"type": "x"}]), "invalid_field", 4002),
         (lambda c: c.send(t="batch", seq=2, events=[]), "invalid_field", 4002),
         (lambda c: c.send(t="batch", seq=2, z=b"not deflate"), "invalid_field", 4002),
+        (lambda c: c.send(t="batch", seq=2, z=deflate(events(1)) + b"x"), "invalid_field", 4002),
         (
             lambda c: c.send(
                 t="batch", seq=2, events=[{"type": 3, "timestamp": 1, "x": "a" * 2000}]
@@ -130,6 +135,7 @@ async def test_token_of_another_visitor_starts_a_new_session() -> None:
         "bad-event",
         "empty-events",
         "bad-deflate",
+        "bytes-after-deflate",
         "oversize",
     ],
 )

@@ -1,0 +1,132 @@
+"""Group commit: batches of many connections stored in one transaction, each
+acknowledged only once committed, each refused or failed on its own terms."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from django.db import OperationalError
+from django.test import override_settings
+
+from django_session_replay import ingest, protocol
+from django_session_replay.models import Batch, ReplaySession
+from django_session_replay.protocol import Code, ProtocolError
+from tests.conftest import Client, events, hello_frame
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def batch(seq: int, count: int = 3) -> protocol.Batch:
+    return protocol.parse_batch({"seq": seq, "events": events(count)}, 1 << 20)
+
+
+def opened(window: str = "tab-1", visitor: str = "v") -> ingest.Opened:
+    hello = protocol.parse_hello(hello_frame(win=window, visitor=visitor))
+    return ingest.open_session(hello, None)
+
+
+async def test_concurrent_connections_share_commits_and_each_batch_is_stored_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    groups: list[int] = []
+    append_batches = ingest.append_batches
+
+    def counted(items: list[Any]) -> list[Any]:
+        groups.append(len(items))
+        return append_batches(items)
+
+    monkeypatch.setattr(ingest, "append_batches", counted)
+    clients = [Client() for _ in range(8)]
+    for client in clients:
+        await client.comm.connect()
+    welcomes = [await client.hello(win=f"tab-{n}") for n, client in enumerate(clients)]
+    groups.clear()
+
+    async def record(client: Client) -> list[dict[str, Any]]:
+        for seq in range(1, 6):
+            await client.send(t="batch", seq=seq, events=events(2, start=seq * 10))
+        return [await client.receive() for _ in range(5)]
+
+    replies = await asyncio.gather(*(record(client) for client in clients))
+    for client in clients:
+        await client.comm.disconnect()
+    for reply in replies:
+        assert reply == [{"t": "ack", "seq": seq} for seq in range(1, 6)]
+    assert sum(groups) == 40
+    assert max(groups) > 1  # frames that arrived during a commit went in together
+    for welcome in welcomes:
+        session = await ReplaySession.objects.aget(pk=welcome["sid"])
+        assert session.event_count == 10
+        assert await Batch.objects.filter(session=session).acount() == 5
+
+
+def test_a_group_refuses_one_batch_and_stores_the_others() -> None:
+    first, second = opened(visitor="a"), opened(visitor="b")
+    with override_settings(SESSION_REPLAY={"MAX_SESSION_EVENTS": 5}):
+        outcomes = ingest.append_batches(
+            [
+                (first.session_id, "tab-1", batch(1, count=3)),
+                (second.session_id, "tab-1", batch(1, count=3)),
+                (first.session_id, "tab-1", batch(2, count=3)),  # 6 > 5 events
+                (second.session_id, "tab-1", batch(1, count=3)),  # a re-send in the same group
+                (second.session_id, "tab-1", batch(2, count=2)),
+            ]
+        )
+    assert [type(outcome).__name__ for outcome in outcomes] == [
+        "Appended",
+        "Appended",
+        "ProtocolError",
+        "Appended",
+        "Appended",
+    ]
+    assert isinstance(outcomes[2], ProtocolError) and outcomes[2].code is Code.SESSION_FULL
+    assert [outcome.stored for outcome in outcomes if isinstance(outcome, ingest.Appended)] == [
+        True,
+        True,
+        False,
+        True,
+    ]
+    stored = Batch.objects.order_by("session_id", "seq").values_list("session_id", "seq")
+    assert sorted(stored) == sorted(
+        [(first.session_id, 1), (second.session_id, 1), (second.session_id, 2)]
+    )
+    totals = dict(ReplaySession.objects.values_list("pk", "event_count"))
+    assert totals == {first.session_id: 3, second.session_id: 5}
+
+
+def test_a_deleted_session_fails_its_batch_only() -> None:
+    gone, kept = opened(visitor="a"), opened(visitor="b")
+    ReplaySession.objects.filter(pk=gone.session_id).delete()
+    outcomes = ingest.append_batches(
+        [(gone.session_id, "tab-1", batch(1)), (kept.session_id, "tab-1", batch(1))]
+    )
+    assert isinstance(outcomes[0], ProtocolError) and outcomes[0].code is Code.SERVER_ERROR
+    assert isinstance(outcomes[1], ingest.Appended) and outcomes[1].stored
+    assert Batch.objects.filter(session_id=kept.session_id).count() == 1
+
+
+async def test_a_failed_commit_acks_nothing_and_the_resend_is_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    append_batches = ingest.append_batches
+
+    def database_down(items: list[Any]) -> list[Any]:
+        raise OperationalError("the database went away")
+
+    async with Client() as client:
+        welcome = await client.hello()
+        monkeypatch.setattr(ingest, "append_batches", database_down)
+        await client.send(t="batch", seq=1, events=events(2))
+        error = await client.receive()
+        assert (error["t"], error["code"]) == ("error", "server_error")
+        assert await client.closed_with() == 4011
+    assert await Batch.objects.acount() == 0
+    monkeypatch.setattr(ingest, "append_batches", append_batches)
+    async with Client() as client:
+        resumed = await client.hello(token=welcome["token"])
+        assert (resumed["sid"], resumed["seq"]) == (welcome["sid"], 0)
+        await client.send(t="batch", seq=1, events=events(2))
+        assert await client.receive() == {"t": "ack", "seq": 1}
+    assert await Batch.objects.filter(session_id=welcome["sid"]).acount() == 1

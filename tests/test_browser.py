@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import zstandard
 
+from django_session_replay import codec
 from tests.browser import ARTIFACTS, CHROMIUM, chromium, demo_server, login, wait_until
 
 pytestmark = [
@@ -24,14 +25,17 @@ SECRET = "secret-canary-456"
 
 def stored_bytes(server) -> bytes:
     """Everything the server kept of the recording, decompressed."""
-    blobs = [
-        row[0]
+    batches = [
+        codec.inflate(row[0])
         for row in server.query(
             "SELECT payload FROM django_session_replay_batch WHERE payload IS NOT NULL"
         )
     ]
-    blobs += [path.read_bytes() for path in server.media.rglob("*.msgpack.zst")]
-    return b"".join(zstandard.ZstdDecompressor().decompress(blob) for blob in blobs)
+    chunks = [
+        zstandard.ZstdDecompressor().decompress(path.read_bytes())
+        for path in server.media.rglob("*.msgpack.zst")
+    ]
+    return b"".join(batches + chunks)
 
 
 def test_record_in_a_browser_and_replay_in_admin(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ import shutil
 import signal
 import sqlite3
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -169,10 +170,16 @@ class Store:
     seq_holes: dict[str, list[int]] = field(default_factory=dict)
 
 
-def unpack(blob: bytes) -> list[dict[str, Any]]:
+def unpack_chunk(blob: bytes) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = msgpack.unpackb(
         zstandard.ZstdDecompressor().decompress(blob), raw=False
     )
+    return events
+
+
+def unpack_batch(payload: bytes) -> list[dict[str, Any]]:
+    """A batch row's payload: raw deflate of msgpack, as the recorder sent it."""
+    events: list[dict[str, Any]] = msgpack.unpackb(zlib.decompress(payload, -15), raw=False)
     return events
 
 
@@ -195,8 +202,10 @@ def read_store(server: DemoServer) -> Store:
         batches=len(batches),
         chunks=len(chunks),
     )
-    parts = [(window, seq, unpack(payload)) for window, seq, payload in batches if payload]
-    parts += [(window, first, unpack(chunk_bytes(server, key))) for window, first, key in chunks]
+    parts = [(window, seq, unpack_batch(payload)) for window, seq, payload in batches if payload]
+    parts += [
+        (window, first, unpack_chunk(chunk_bytes(server, key))) for window, first, key in chunks
+    ]
     store.orphan_files = len(set(chunk_files(server)) - {key for _, _, key in chunks})
     for window, seq, events in sorted(parts, key=lambda part: (part[0], part[1])):
         for position, event in enumerate(events):

@@ -453,7 +453,7 @@ def main() -> None:
         help="our server: the app's consumer, or bench/ackonly.py (acks, stores nothing)",
     )
     parser.add_argument(
-        "--server", choices=sorted(COMMANDS), default="uvicorn", help="the ASGI server of ours"
+        "--server", choices=sorted(COMMANDS), default="daphne", help="the ASGI server of ours"
     )
     args = parser.parse_args()
     corpus = recordings_dir(args.corpus)

@@ -48,7 +48,7 @@ if os.environ.get("BENCH_PG_NAME"):
         "CONN_MAX_AGE": int(os.environ.get("BENCH_CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
         # Server-side binding sends batch payloads as binary parameters instead of
-        # escaping them into the SQL text: 481 -> 867 frames/s (bench/README.md).
+        # escaping them into the SQL text (docs/deployment.md has the figures).
         "OPTIONS": json.loads(os.environ.get("BENCH_PG_OPTIONS", '{"server_side_binding": true}')),
     }
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -131,6 +131,8 @@ def test_http_ingest_appends_to_the_session_idempotently(client: Client) -> None
         ({"token": "forged"}, 403, "bad_token"),
         ({"visitor": "other"}, 403, "bad_token"),
         ({"v": 7}, 400, "unsupported_version"),
+        ({"v": True}, 400, "invalid_field"),  # as hello reads it: an integer, not a bool
+        ({"v": 1.0}, 400, "invalid_field"),
         ({"batches": "x"}, 400, "invalid_field"),
     ],
 )

@@ -273,9 +273,7 @@ def ingest_http(body: bytes, origin: str | None) -> HttpIngest:
         payload = protocol.unpack(body)
         if not isinstance(payload, dict):
             raise ProtocolError(Code.BAD_FRAME, "the body is a msgpack map")
-        version = payload.get("v")
-        if version != protocol.VERSION:
-            raise ProtocolError(Code.UNSUPPORTED_VERSION, f"protocol version {version!r}")
+        protocol.parse_version(payload.get("v"))
         key = payload.get("key")
         if not isinstance(key, str):
             raise ProtocolError(Code.INVALID_FIELD, "key must be a string")

@@ -132,13 +132,7 @@ def _pair(value: Any, name: str) -> tuple[int, int] | None:
 
 
 def parse_hello(frame: dict[str, Any]) -> Hello:
-    version = frame.get("v")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ProtocolError(Code.INVALID_FIELD, "v must be an integer")
-    if version != VERSION:
-        raise ProtocolError(
-            Code.UNSUPPORTED_VERSION, f"protocol version {version} is not {VERSION}"
-        )
+    version = parse_version(frame.get("v"))
     key = _str(frame.get("key"), "key", 256)
     token = frame.get("token")
     if token is not None and not isinstance(token, str):
@@ -162,6 +156,14 @@ def parse_hello(frame: dict[str, Any]) -> Hello:
             viewport=_pair(page.get("viewport"), "page.viewport"),
         ),
     )
+
+
+def parse_version(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ProtocolError(Code.INVALID_FIELD, "v must be an integer")
+    if value != VERSION:
+        raise ProtocolError(Code.UNSUPPORTED_VERSION, f"protocol version {value} is not {VERSION}")
+    return value
 
 
 def parse_window(value: Any) -> str:

@@ -57,3 +57,16 @@ def test_reader_leaves_out_an_event_python_cannot_hold_and_keeps_the_rest() -> N
     joined, count = codec.join([codec.deflate(packed)])
     assert count == 3
     assert codec.unpack(codec.compress(joined, level=3)) == good
+
+
+def test_scanning_agrees_with_decoding_on_every_real_recording(corpus: Path) -> None:
+    """The ack path reads only type and timestamp (protocol.scan_events); on real
+    recordings (float, seconds-based and out-of-order timestamps, extra fields)
+    it must find what a full decode finds."""
+    for path in sorted(corpus.glob("*.json")):
+        recording = json.loads(path.read_text())
+        packed = msgpack.packb(recording)
+        stamps = [int(event["timestamp"]) for event in recording]
+        pages = sum(event["type"] == protocol.META for event in recording)
+        expected = (len(recording), min(stamps), max(stamps), pages)
+        assert protocol.scan_events(packed) == expected, path.name

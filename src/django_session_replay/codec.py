@@ -85,7 +85,8 @@ def salvage(packed: bytes) -> list[dict[str, Any]]:
             events.append(msgpack.unpackb(packed[start : reader.tell()], **LENIENT))
         except Exception:
             dropped += 1
-    logger.warning("left out %d event(s) that cannot be decoded", dropped)
+    if dropped:
+        logger.warning("left out %d event(s) that cannot be decoded", dropped)
     return events
 
 

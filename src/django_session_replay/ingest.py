@@ -273,17 +273,11 @@ def ingest_http(body: bytes, origin: str | None) -> HttpIngest:
         payload = protocol.unpack(body)
         if not isinstance(payload, dict):
             raise ProtocolError(Code.BAD_FRAME, "the body is a msgpack map")
-        protocol.parse_version(payload.get("v"))
-        key = payload.get("key")
-        if not isinstance(key, str):
-            raise ProtocolError(Code.INVALID_FIELD, "key must be a string")
-        check_access(key, origin)
-        window = protocol.parse_window(payload.get("win"))
-        visitor = payload.get("visitor") or ""
-        if not isinstance(visitor, str):
-            raise ProtocolError(Code.INVALID_FIELD, "visitor must be a string")
-        visitor = visitor[:64].replace("\x00", "")  # as parse_hello reads it
-        session = resumable(read_token(payload.get("token"), visitor))
+        # The body carries hello's fields (v, key, token, win, visitor), read as hello reads them.
+        envelope = protocol.parse_hello(payload)
+        check_access(envelope.key, origin)
+        window = envelope.window
+        session = resumable(read_token(envelope.token, envelope.visitor))
         if session is None:
             raise ProtocolError(Code.BAD_TOKEN, "no session may be resumed with this token")
         session_id = session.pk

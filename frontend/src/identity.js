@@ -13,6 +13,8 @@ function randomId() {
   return Array.from(a, (x) => (x + 256).toString(16).slice(1)).join('');
 }
 
+const ID = /^[A-Za-z0-9_-]{1,64}$/; // the server's window id rule (docs/protocol.md)
+
 // A tab opened by window.open (or "Duplicate tab") starts with a copy of its
 // opener's sessionStorage, window id, seq counter and held batches included.
 // Two tabs numbering batches in one window would collide on the server (a
@@ -24,7 +26,7 @@ const BEAT_MS = 1000;
 /** This tab's window id, [0-9a-f]{32}: survives reloads, not shared by tabs. */
 export function windowId() {
   let id = st.get(SS, 'sr:win');
-  const valid = id && /^[A-Za-z0-9_-]{1,64}$/.test(id);
+  const valid = id && ID.test(id);
   if (valid && !ownedElsewhere(id)) return id;
   if (valid) forgetCopy(id);
   id = randomId();
@@ -71,7 +73,7 @@ export function keepOwnership(win) {
 let memVisitor = null;
 export function visitorId() {
   let id = st.get(LS, 'sr:visitor');
-  if (id && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return id;
+  if (id && ID.test(id)) return id;
   id = memVisitor || randomId();
   memVisitor = id;
   st.set(LS, 'sr:visitor', id);

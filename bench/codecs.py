@@ -68,7 +68,7 @@ def split_blocks(level: int, pre_split: int) -> Compress:
 
 
 def codec_compress(level: int) -> Compress:
-    from django_session_replay import codec
+    from django_session_replay.storage import codec
 
     return lambda data: codec.compress(data, level)
 

@@ -201,8 +201,8 @@ def dump(env: dict[str, str]) -> list[Path]:
     import django
 
     django.setup()
-    from django_session_replay import reader
     from django_session_replay.models import ReplaySession
+    from django_session_replay.storage import reader
 
     RECORDINGS.mkdir(exist_ok=True)
     written = []

@@ -41,17 +41,19 @@ def store(events: list[dict[str, Any]], name: str) -> int:
     """Ingest one recording batch by batch, compact it, check it reads back; stored bytes."""
     from django.db.models import Sum
 
-    from django_session_replay import compaction, ingest, protocol, reader
     from django_session_replay.conf import conf
+    from django_session_replay.ingest import sessions, store
     from django_session_replay.models import Chunk
+    from django_session_replay.storage import compaction, reader
+    from django_session_replay.wire import frames
 
-    hello = protocol.parse_hello(
+    hello = frames.parse_hello(
         {"v": 1, "key": conf.SITE_KEY, "token": None, "win": "tab-1", "visitor": name[:64]}
     )
-    opened = ingest.open_session(hello, None)
+    opened = sessions.open_session(hello, None)
     for seq, group in enumerate(batches(events), start=1):
-        batch = protocol.parse_batch({"seq": seq, "events": group}, max_bytes=1 << 30)
-        ingest.append_batch(opened.session_id, "tab-1", batch)
+        batch = frames.parse_batch({"seq": seq, "events": group}, max_bytes=1 << 30)
+        store.append_batch(opened.session_id, "tab-1", batch)
     compaction.compact_session(opened.session_id)
     if list(reader.iter_events(opened.session_id)) != events:
         raise SystemExit(f"{name}: the events read back differ from the recording")
@@ -93,9 +95,9 @@ def main() -> None:
         if args.s3:
             env["BENCH_S3_ENDPOINT"] = start_s3()
         setup_django(**env)
-        from django_session_replay import compaction
         from django_session_replay.conf import conf
-        from django_session_replay.storage import get_storage
+        from django_session_replay.ingest import store
+        from django_session_replay.storage import compaction, get_storage
 
         timed = compaction.codec = TimedCodec(compaction.codec)
         print(

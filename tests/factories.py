@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_session_replay import ingest, protocol
+from django_session_replay.ingest import sessions, store
+from django_session_replay.wire import frames
 from tests.conftest import hello_frame
 
 
@@ -13,9 +14,9 @@ def record(
     window: str = "tab-1",
     user_id: int | None = None,
     **hello: Any,
-) -> ingest.Opened:
-    opened = ingest.open_session(protocol.parse_hello(hello_frame(win=window, **hello)), user_id)
+) -> sessions.Opened:
+    opened = sessions.open_session(frames.parse_hello(hello_frame(win=window, **hello)), user_id)
     for seq, events in enumerate(batches, start=1):
-        batch = protocol.parse_batch({"seq": seq, "events": events}, max_bytes=64 * 1024 * 1024)
-        ingest.append_batch(opened.session_id, window, batch)
+        batch = frames.parse_batch({"seq": seq, "events": events}, max_bytes=64 * 1024 * 1024)
+        store.append_batch(opened.session_id, window, batch)
     return opened

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from django_session_replay import codec
+from django_session_replay.storage import codec
 from tests.browser import ARTIFACTS, CHROMIUM, chromium, demo_server, login, wait_until
 
 pytestmark = [

@@ -6,13 +6,14 @@ from pathlib import Path
 import msgpack
 import pytest
 
-from django_session_replay import codec, protocol
+from django_session_replay.storage import codec
+from django_session_replay.wire import payload
 from tests.conftest import events
 
 
 def stored(events: list[dict]) -> bytes:
     """A batch payload as ingest stores it."""
-    return codec.deflate(msgpack.packb(events))
+    return payload.deflate(msgpack.packb(events))
 
 
 @pytest.mark.parametrize("sizes", [[1], [3, 15, 16], [17, 200, 1], [70_000, 2]])
@@ -35,7 +36,7 @@ def test_join_round_trips_a_real_recording(corpus: Path) -> None:
 
 def test_join_refuses_what_is_not_an_array() -> None:
     with pytest.raises(ValueError, match="array"):
-        codec.join([codec.deflate(msgpack.packb({"t": 1}))])
+        codec.join([payload.deflate(msgpack.packb({"t": 1}))])
 
 
 def test_reader_leaves_out_an_event_python_cannot_hold_and_keeps_the_rest() -> None:
@@ -52,21 +53,21 @@ def test_reader_leaves_out_an_event_python_cannot_hold_and_keeps_the_rest() -> N
     )
     good = [{"type": 3, "timestamp": 1}, {"type": 3, "timestamp": 3}]
     packed = b"\x93" + msgpack.packb(good[0]) + odd + msgpack.packb(good[1])
-    assert protocol.scan_events(packed) == (3, 1, 3, 0)
-    assert codec.unpack_batch(codec.deflate(packed)) == good
-    joined, count = codec.join([codec.deflate(packed)])
+    assert payload.scan(packed) == (3, 1, 3, 0)
+    assert codec.unpack_batch(payload.deflate(packed)) == good
+    joined, count = codec.join([payload.deflate(packed)])
     assert count == 3
     assert codec.unpack(codec.compress(joined, level=3)) == good
 
 
 def test_scanning_agrees_with_decoding_on_every_real_recording(corpus: Path) -> None:
-    """The ack path reads only type and timestamp (protocol.scan_events); on real
+    """The ack path reads only type and timestamp (payload.scan); on real
     recordings (float, seconds-based and out-of-order timestamps, extra fields)
     it must find what a full decode finds."""
     for path in sorted(corpus.glob("*.json")):
         recording = json.loads(path.read_text())
         packed = msgpack.packb(recording)
         stamps = [int(event["timestamp"]) for event in recording]
-        pages = sum(event["type"] == protocol.META for event in recording)
+        pages = sum(event["type"] == payload.META for event in recording)
         expected = (len(recording), min(stamps), max(stamps), pages)
-        assert protocol.scan_events(packed) == expected, path.name
+        assert payload.scan(packed) == expected, path.name

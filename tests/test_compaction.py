@@ -10,8 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from django_session_replay import compaction, reader, storage
+from django_session_replay.ingest import store
 from django_session_replay.models import Batch, Chunk, ReplaySession
+from django_session_replay.storage import compaction, objects, reader
+from django_session_replay.wire import frames
 from tests import s3
 from tests.conftest import events
 from tests.factories import record
@@ -57,10 +59,9 @@ def test_real_recording_round_trips_through_s3_chunks(
 def test_reads_mix_chunks_and_the_uncompacted_tail() -> None:
     sid = record([events(2, start=0), events(2, start=10)]).session_id
     compaction.compact_session(sid)
-    from django_session_replay import ingest, protocol
 
-    ingest.append_batch(
-        sid, "tab-1", protocol.parse_batch({"seq": 3, "events": events(1, start=20)}, 10**6)
+    store.append_batch(
+        sid, "tab-1", frames.parse_batch({"seq": 3, "events": events(1, start=20)}, 10**6)
     )
     assert [e["timestamp"] for e in reader.iter_events(sid)] == [0, 1, 10, 11, 20]
 
@@ -77,16 +78,15 @@ def test_crash_before_commit_loses_nothing_and_rerun_is_safe() -> None:
     assert compaction.compact_session(sid) == 0
     assert [e["timestamp"] for e in reader.iter_events(sid)] == [0, 1, 2, 10, 11, 12]
     chunk = Chunk.objects.get()
-    assert storage.get_storage().exists(chunk.key)
+    assert objects.get_storage().exists(chunk.key)
 
 
 def test_resent_seq_after_compaction_is_still_recognised() -> None:
-    from django_session_replay import ingest, protocol
 
     sid = record([events(2)]).session_id
     compaction.compact_session(sid)
-    again = ingest.append_batch(
-        sid, "tab-1", protocol.parse_batch({"seq": 1, "events": events(2)}, 10**6)
+    again = store.append_batch(
+        sid, "tab-1", frames.parse_batch({"seq": 1, "events": events(2)}, 10**6)
     )
     assert again.stored is False
     assert len(list(reader.iter_events(sid))) == 2
@@ -101,9 +101,8 @@ def test_compact_command_skips_active_sessions_unless_all() -> None:
 
 
 def test_tail_threshold_asks_for_compaction(settings) -> None:
-    from django_session_replay import ingest, protocol
 
     settings.SESSION_REPLAY = {"COMPACT_TAIL_BYTES": 500}
     sid = record([events(2)]).session_id
-    big = protocol.parse_batch({"seq": 2, "events": events(40)}, 10**6)
-    assert ingest.append_batch(sid, "tab-1", big).compact is True
+    big = frames.parse_batch({"seq": 2, "events": events(40)}, 10**6)
+    assert store.append_batch(sid, "tab-1", big).pending_bytes >= 500

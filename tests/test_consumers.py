@@ -10,8 +10,11 @@ import msgpack
 import pytest
 from django.test import override_settings
 
-from django_session_replay import codec, ingest
+from django_session_replay import tasks
+from django_session_replay.ingest import tokens
 from django_session_replay.models import Batch, ReplaySession
+from django_session_replay.storage import codec
+from django_session_replay.wire import payload
 from tests.conftest import Client, events, hello_frame
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -101,7 +104,7 @@ async def test_token_of_another_visitor_starts_a_new_session() -> None:
 
 
 def deflate(value: object) -> bytes:
-    return codec.deflate(msgpack.packb(value))
+    return payload.deflate(msgpack.packb(value))
 
 
 @pytest.mark.parametrize(
@@ -197,7 +200,7 @@ async def test_foreign_origin_is_refused() -> None:
 
 @override_settings(SESSION_REPLAY={"MAX_FRAMES_PER_SECOND": 3})
 async def test_frame_rate_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("django_session_replay.consumers.time.monotonic", lambda: 1000.0)
+    monkeypatch.setattr("django_session_replay.transports.websocket.time.monotonic", lambda: 1000.0)
     async with Client() as client:
         await client.hello()
         codes = []
@@ -227,7 +230,7 @@ async def test_expired_token_starts_a_new_session() -> None:
         first = await client.hello()
     long_ago = time.time() - 13 * 3600  # past MAX_DURATION (12 h)
     with mock.patch("django.core.signing.time.time", return_value=long_ago):
-        expired = ingest.make_token(UUID(first["sid"]), "visitor-1")
+        expired = tokens.make_token(UUID(first["sid"]), "visitor-1")
     async with Client() as client:
         second = await client.hello(token=expired)
     assert second["sid"] != first["sid"]
@@ -236,7 +239,6 @@ async def test_expired_token_starts_a_new_session() -> None:
 
 @override_settings(SESSION_REPLAY={"COMPACT_TAIL_BYTES": 200})
 async def test_a_long_tail_is_compacted_off_the_ack_path() -> None:
-    from django_session_replay import consumers
     from django_session_replay.models import Chunk
 
     async with Client() as client:
@@ -245,11 +247,11 @@ async def test_a_long_tail_is_compacted_off_the_ack_path() -> None:
         assert await client.receive() == {"t": "ack", "seq": 1}  # acked before compaction ends
         chunks = Chunk.objects.filter(session_id=welcome["sid"])
         for _ in range(100):  # the task starts after the ack and the live publish
-            for task in list(consumers.compacting.values()):
-                await task
+            for future in list(tasks.compacting.values()):
+                await asyncio.wrap_future(future)
             if await chunks.aexists():
                 break
             await asyncio.sleep(0.05)
     chunk = await chunks.aget()
     assert (chunk.seq_first, chunk.seq_last, chunk.event_count) == (1, 1, 20)
-    assert not consumers.compacting
+    assert not tasks.compacting

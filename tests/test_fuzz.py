@@ -26,15 +26,21 @@ from uuid import UUID
 
 import msgpack
 import pytest
+from asgiref.sync import async_to_sync
 from django.db import transaction
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from django_session_replay import codec, ingest, ndjson, protocol
 from django_session_replay.conf import conf
+from django_session_replay.ingest import sessions, store
 from django_session_replay.models import Batch, ReplaySession
-from django_session_replay.protocol import Code, ProtocolError
+from django_session_replay.storage import codec, ndjson
+from django_session_replay.transports import http
+from django_session_replay.wire import encode
+from django_session_replay.wire import frames as wire_frames
+from django_session_replay.wire.codes import Code, ProtocolError
+from django_session_replay.wire.payload import META
 from tests.conftest import hello_frame
 
 # -- hypothesis profiles --------------------------------------------------------
@@ -118,7 +124,7 @@ def packed(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> bytes:
 
 def wire(value: Any) -> Any:
     """What a door hands the core: the value after the trip through msgpack."""
-    return protocol.unpack(msgpack.packb(value))
+    return wire_frames.unpack(msgpack.packb(value))
 
 
 # -- valid frames ---------------------------------------------------------------
@@ -180,7 +186,7 @@ def hello_frames(text: st.SearchStrategy[str] | None = None) -> st.SearchStrateg
         st.fixed_dictionaries(
             {
                 "t": st.just("hello"),
-                "v": st.just(protocol.VERSION),
+                "v": st.just(wire_frames.VERSION),
                 "key": st.text(max_size=64),
                 "token": st.none() | st.text(max_size=64),
                 "win": window_ids,
@@ -292,7 +298,7 @@ DECODER_CODES = {
 }
 
 
-def assert_batch_invariants(batch: protocol.Batch) -> None:
+def assert_batch_invariants(batch: wire_frames.Batch) -> None:
     """docs/protocol.md: seq int >= 1; events a non-empty list of maps with an int
     `type` and a number `timestamp`; and what ingest needs to store it."""
     assert type(batch.seq) is int and 1 <= batch.seq < 2**31
@@ -313,14 +319,14 @@ def assert_batch_invariants(batch: protocol.Batch) -> None:
         stamps.append(int(timestamp))
     if decoded_all:
         assert (batch.first_timestamp, batch.last_timestamp) == (min(stamps), max(stamps))
-        assert batch.pages == sum(event["type"] == protocol.META for event in events)
+        assert batch.pages == sum(event["type"] == META for event in events)
 
 
-def assert_hello_invariants(hello: protocol.Hello) -> None:
-    assert hello.version == protocol.VERSION
+def assert_hello_invariants(hello: wire_frames.Hello) -> None:
+    assert hello.version == wire_frames.VERSION
     assert isinstance(hello.key, str) and len(hello.key) <= 256
     assert hello.token is None or isinstance(hello.token, str)
-    assert protocol.parse_window(hello.window) == hello.window
+    assert wire_frames.parse_window(hello.window) == hello.window
     assert isinstance(hello.visitor, str) and len(hello.visitor) <= 64
     page = hello.page
     for text, limit in [
@@ -336,22 +342,22 @@ def assert_hello_invariants(hello: protocol.Hello) -> None:
         )
 
 
-def decode(data: bytes, max_bytes: int) -> protocol.Hello | protocol.Batch | ProtocolError:
+def decode(data: bytes, max_bytes: int) -> wire_frames.Hello | wire_frames.Batch | ProtocolError:
     """decode_frame's answer, which must be a valid frame or a ProtocolError."""
     try:
-        frame = protocol.decode_frame(data, None, max_bytes)
+        frame = wire_frames.decode_frame(data, None, max_bytes)
     except ProtocolError as error:
         assert error.code in DECODER_CODES
         assert isinstance(error.msg, str) and 0 < len(error.msg) < 256
-        protocol.error(error)  # the error frame can be sent
+        encode.error(error)  # the error frame can be sent
         if len(data) > max_bytes:
             assert error.code is Code.FRAME_TOO_LARGE
         return error
     assert len(data) <= max_bytes
-    if isinstance(frame, protocol.Batch):
+    if isinstance(frame, wire_frames.Batch):
         assert_batch_invariants(frame)
     else:
-        assert isinstance(frame, protocol.Hello)
+        assert isinstance(frame, wire_frames.Hello)
         assert_hello_invariants(frame)
     return frame
 
@@ -363,7 +369,7 @@ def decode(data: bytes, max_bytes: int) -> protocol.Hello | protocol.Batch | Pro
 @given(text=st.none() | st.text())
 def test_text_frames_are_refused(text: str | None) -> None:
     with pytest.raises(ProtocolError) as refused:
-        protocol.decode_frame(None, text, 1 << 20)
+        wire_frames.decode_frame(None, text, 1 << 20)
     assert refused.value.code is Code.BAD_FRAME
 
 
@@ -427,7 +433,7 @@ def test_z_payloads_decode_or_raise_protocol_error(
         frame["events"] = events  # z wins over events
     data = msgpack.packb(frame)
     result = decode(data, max_bytes)
-    if isinstance(result, protocol.Batch):
+    if isinstance(result, wire_frames.Batch):
         assert result.raw_bytes <= max_bytes
     if len(data) > max_bytes:
         return
@@ -441,7 +447,7 @@ def test_z_payloads_decode_or_raise_protocol_error(
         return
     if len(inflated) > max_bytes:
         assert isinstance(result, ProtocolError) and result.code is Code.FRAME_TOO_LARGE
-    elif isinstance(result, protocol.Batch):
+    elif isinstance(result, wire_frames.Batch):
         assert result.raw_bytes == len(inflated)
         assert result.packed == inflated and result.deflated == z
 
@@ -451,7 +457,7 @@ def test_z_payloads_decode_or_raise_protocol_error(
 def test_valid_frames_decode_to_what_was_sent(frame: dict[str, Any]) -> None:
     decoded = decode(msgpack.packb(frame), 1 << 20)
     if frame["t"] == "hello":
-        assert isinstance(decoded, protocol.Hello)
+        assert isinstance(decoded, wire_frames.Hello)
         assert (decoded.key, decoded.token, decoded.window) == (
             frame["key"][:256].replace("\x00", ""),  # PostgreSQL text cannot hold NUL
             frame["token"],
@@ -463,7 +469,7 @@ def test_valid_frames_decode_to_what_was_sent(frame: dict[str, Any]) -> None:
         assert decoded.page.screen == (tuple(screen) if screen else None)
         assert decoded.visitor == (frame.get("visitor") or "")[:64].replace("\x00", "")
     else:
-        assert isinstance(decoded, protocol.Batch)
+        assert isinstance(decoded, wire_frames.Batch)
         assert decoded.seq == frame["seq"]
         sent = (
             frame["events"]
@@ -496,7 +502,7 @@ def snapshot(session_id: UUID) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
 
 
 def assert_session_holds(
-    session_id: UUID, window: str, accepted: dict[int, protocol.Batch]
+    session_id: UUID, window: str, accepted: dict[int, wire_frames.Batch]
 ) -> None:
     """The stored rows are exactly the accepted batches and the counters add them up."""
     rows = {row.seq: row for row in Batch.objects.filter(session_id=session_id)}
@@ -518,7 +524,7 @@ def assert_session_holds(
     contiguous = 0
     while contiguous + 1 in accepted:
         contiguous += 1
-    assert ingest.acked_through(session_id, window) == contiguous
+    assert sessions.acked_through(session_id, window) == contiguous
 
 
 DEFAULT_CAPS = {
@@ -554,13 +560,13 @@ def test_appended_batches_are_stored_exactly_once(
     hello: dict[str, Any], frames: list[tuple[dict[str, Any], bool]], limits: dict[str, int]
 ) -> None:
     with override_settings(SESSION_REPLAY=limits), rolled_back():
-        opened = ingest.open_session(protocol.parse_hello(wire(hello)), None)
+        opened = sessions.open_session(wire_frames.parse_hello(wire(hello)), None)
         session_id, window = opened.session_id, hello["win"]
-        accepted: dict[int, protocol.Batch] = {}
+        accepted: dict[int, wire_frames.Batch] = {}
         for frame, valid in frames:
             before = snapshot(session_id)
             try:
-                batch = protocol.parse_batch(wire(frame), conf.MAX_FRAME_BYTES)
+                batch = wire_frames.parse_batch(wire(frame), conf.MAX_FRAME_BYTES)
             except ProtocolError as error:
                 assert error.code in DECODER_CODES
                 assert not valid or error.code is Code.FRAME_TOO_LARGE  # z over MAX_FRAME_BYTES
@@ -574,7 +580,7 @@ def test_appended_batches_are_stored_exactly_once(
                 or held_bytes + batch.raw_bytes > conf.MAX_SESSION_BYTES
             )
             try:
-                appended = ingest.append_batch(session_id, window, batch)
+                appended = store.append_batch(session_id, window, batch)
             except ProtocolError as error:
                 assert error.code is Code.SESSION_FULL
                 assert full and batch.seq not in accepted
@@ -603,7 +609,7 @@ def http_bodies(draw: st.DrawFn, token: str, visitor: str, window: str) -> tuple
     """A body for the HTTP door, and whether it must be accepted whole."""
     frames = draw(st.lists(ingest_frames, max_size=5))
     envelope = {
-        "v": protocol.VERSION,
+        "v": wire_frames.VERSION,
         "key": conf.SITE_KEY,
         "token": token,
         "win": window,
@@ -627,14 +633,14 @@ def test_http_door_never_raises_and_stores_exactly_what_it_acks(data: st.DataObj
     hello = data.draw(hello_frames(), label="hello")
     limits = data.draw(caps, label="limits")
     with override_settings(SESSION_REPLAY=limits), rolled_back():
-        parsed = protocol.parse_hello(wire(hello))
-        opened = ingest.open_session(parsed, None)
+        parsed = wire_frames.parse_hello(wire(hello))
+        opened = sessions.open_session(parsed, None)
         session_id = opened.session_id
         for frame in data.draw(st.lists(batch_frames(small_seqs), max_size=2), label="earlier"):
             # batches the WebSocket stored before the page was hidden (or a full session)
             with contextlib.suppress(ProtocolError):
-                ingest.append_batch(
-                    session_id, parsed.window, protocol.parse_batch(wire(frame), MIB)
+                store.append_batch(
+                    session_id, parsed.window, wire_frames.parse_batch(wire(frame), MIB)
                 )
         body, whole = data.draw(
             http_bodies(opened.token, parsed.visitor, parsed.window), label="body"
@@ -642,7 +648,7 @@ def test_http_door_never_raises_and_stores_exactly_what_it_acks(data: st.DataObj
         origin = data.draw(origins, label="origin")
         before = {row[1]: row for row in snapshot(session_id)[1]}
 
-        result = ingest.ingest_http(body, origin)
+        result = async_to_sync(http.ingest_http)(body, origin)
 
         assert all(type(seq) is int for seq in result.acked)
         assert result.session_id in (None, session_id)
@@ -653,10 +659,10 @@ def test_http_door_never_raises_and_stores_exactly_what_it_acks(data: st.DataObj
         for seq, row in before.items():
             assert after[seq] == row  # a re-sent seq is not stored twice
         if result.acked:
-            payload = protocol.unpack(body)
-            firsts: dict[int, protocol.Batch] = {}
+            payload = wire_frames.unpack(body)
+            firsts: dict[int, wire_frames.Batch] = {}
             for frame in payload["batches"][: len(result.acked)]:
-                batch = protocol.parse_batch(frame, conf.MAX_FRAME_BYTES)
+                batch = wire_frames.parse_batch(frame, conf.MAX_FRAME_BYTES)
                 firsts.setdefault(batch.seq, batch)
             assert list(firsts) == list(dict.fromkeys(result.acked))
             for seq in set(after) - set(before):
@@ -680,7 +686,7 @@ DOCUMENTED_WINDOW = re.compile(r"[A-Za-z0-9_-]{1,64}")
 @given(value=st.text() | window_ids | window_ids.map(lambda window: window + "\n"))
 def test_window_ids_are_exactly_the_documented_characters(value: str) -> None:
     try:
-        window = protocol.parse_window(value)
+        window = wire_frames.parse_window(value)
     except ProtocolError as error:
         assert error.code is Code.INVALID_FIELD
         assert not DOCUMENTED_WINDOW.fullmatch(value)
@@ -701,7 +707,7 @@ def test_window_ids_are_exactly_the_documented_characters(value: str) -> None:
 )
 def test_any_origin_is_allowed_or_forbidden(origin: str | None) -> None:
     body = msgpack.packb({"v": 1, "key": conf.SITE_KEY, "win": "tab-1", "batches": []})
-    result = ingest.ingest_http(body, origin)  # no token: no database access
+    result = async_to_sync(http.ingest_http)(body, origin)  # no token: no database access
     assert result.error is not None
     assert result.error.code in (Code.ORIGIN_FORBIDDEN, Code.BAD_TOKEN)
 
@@ -743,13 +749,13 @@ def test_any_content_length_gets_a_client_error(length: str) -> None:
 )
 def test_session_span_covers_its_batches(stamps: list[list[int]]) -> None:
     with rolled_back():
-        opened = ingest.open_session(protocol.parse_hello(wire(hello_frame())), None)
+        opened = sessions.open_session(wire_frames.parse_hello(wire(hello_frame())), None)
         for seq, batch in enumerate(stamps, start=1):
             events = [{"type": 3, "timestamp": stamp} for stamp in batch]
-            ingest.append_batch(
+            store.append_batch(
                 opened.session_id,
                 "tab-1",
-                protocol.parse_batch({"seq": seq, "events": events}, MIB),
+                wire_frames.parse_batch({"seq": seq, "events": events}, MIB),
             )
         session = ReplaySession.objects.get(pk=opened.session_id)
         first, last = min(map(min, stamps)), max(map(max, stamps))
@@ -774,9 +780,9 @@ def strict_json(line: bytes) -> Any:
 @given(events=event_lists)
 def test_accepted_events_read_back_as_json_lines(events: list[dict[str, Any]]) -> None:
     with rolled_back():
-        opened = ingest.open_session(protocol.parse_hello(wire(hello_frame())), None)
-        batch = protocol.parse_batch(wire({"seq": 1, "events": events}), MIB)
-        ingest.append_batch(opened.session_id, "tab-1", batch)
+        opened = sessions.open_session(wire_frames.parse_hello(wire(hello_frame())), None)
+        batch = wire_frames.parse_batch(wire({"seq": 1, "events": events}), MIB)
+        store.append_batch(opened.session_id, "tab-1", batch)
         lines = b"".join(ndjson.pieces(opened.session_id, None)).splitlines()
         assert len(lines) == len(events)
         for line, event in zip(lines, codec.decode_events(batch.packed), strict=True):
@@ -790,9 +796,9 @@ def test_accepted_events_read_back_as_json_lines(events: list[dict[str, Any]]) -
 )
 def test_hello_text_with_nul_opens_a_session_or_is_refused(change: dict[str, Any]) -> None:
     try:
-        hello = protocol.parse_hello(wire(hello_frame(**change)))
+        hello = wire_frames.parse_hello(wire(hello_frame(**change)))
     except ProtocolError as error:
         assert error.code is Code.INVALID_FIELD
         return
     with rolled_back():
-        ingest.open_session(hello, None)
+        sessions.open_session(hello, None)

@@ -10,34 +10,35 @@ import pytest
 from django.db import OperationalError
 from django.test import override_settings
 
-from django_session_replay import ingest, protocol
+from django_session_replay.ingest import sessions, store
 from django_session_replay.models import Batch, ReplaySession
-from django_session_replay.protocol import Code, ProtocolError
+from django_session_replay.wire import frames
+from django_session_replay.wire.codes import Code, ProtocolError
 from tests.conftest import Client, events, hello_frame
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def batch(seq: int, count: int = 3) -> protocol.Batch:
-    return protocol.parse_batch({"seq": seq, "events": events(count)}, 1 << 20)
+def batch(seq: int, count: int = 3) -> frames.Batch:
+    return frames.parse_batch({"seq": seq, "events": events(count)}, 1 << 20)
 
 
-def opened(window: str = "tab-1", visitor: str = "v") -> ingest.Opened:
-    hello = protocol.parse_hello(hello_frame(win=window, visitor=visitor))
-    return ingest.open_session(hello, None)
+def opened(window: str = "tab-1", visitor: str = "v") -> sessions.Opened:
+    hello = frames.parse_hello(hello_frame(win=window, visitor=visitor))
+    return sessions.open_session(hello, None)
 
 
 async def test_concurrent_connections_share_commits_and_each_batch_is_stored_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     groups: list[int] = []
-    append_batches = ingest.append_batches
+    append_batches = store.append_batches
 
     def counted(items: list[Any]) -> list[Any]:
         groups.append(len(items))
         return append_batches(items)
 
-    monkeypatch.setattr(ingest, "append_batches", counted)
+    monkeypatch.setattr(store, "append_batches", counted)
     clients = [Client() for _ in range(8)]
     for client in clients:
         await client.comm.connect()
@@ -65,7 +66,7 @@ async def test_concurrent_connections_share_commits_and_each_batch_is_stored_onc
 def test_a_group_refuses_one_batch_and_stores_the_others() -> None:
     first, second = opened(visitor="a"), opened(visitor="b")
     with override_settings(SESSION_REPLAY={"MAX_SESSION_EVENTS": 5}):
-        outcomes = ingest.append_batches(
+        outcomes = store.append_batches(
             [
                 (first.session_id, "tab-1", batch(1, count=3)),
                 (second.session_id, "tab-1", batch(1, count=3)),
@@ -82,7 +83,7 @@ def test_a_group_refuses_one_batch_and_stores_the_others() -> None:
         "Appended",
     ]
     assert isinstance(outcomes[2], ProtocolError) and outcomes[2].code is Code.SESSION_FULL
-    assert [outcome.stored for outcome in outcomes if isinstance(outcome, ingest.Appended)] == [
+    assert [outcome.stored for outcome in outcomes if isinstance(outcome, store.Appended)] == [
         True,
         True,
         False,
@@ -99,31 +100,31 @@ def test_a_group_refuses_one_batch_and_stores_the_others() -> None:
 def test_a_deleted_session_fails_its_batch_only() -> None:
     gone, kept = opened(visitor="a"), opened(visitor="b")
     ReplaySession.objects.filter(pk=gone.session_id).delete()
-    outcomes = ingest.append_batches(
+    outcomes = store.append_batches(
         [(gone.session_id, "tab-1", batch(1)), (kept.session_id, "tab-1", batch(1))]
     )
     assert isinstance(outcomes[0], ProtocolError) and outcomes[0].code is Code.SERVER_ERROR
-    assert isinstance(outcomes[1], ingest.Appended) and outcomes[1].stored
+    assert isinstance(outcomes[1], store.Appended) and outcomes[1].stored
     assert Batch.objects.filter(session_id=kept.session_id).count() == 1
 
 
 async def test_a_failed_commit_acks_nothing_and_the_resend_is_stored(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    append_batches = ingest.append_batches
+    append_batches = store.append_batches
 
     def database_down(items: list[Any]) -> list[Any]:
         raise OperationalError("the database went away")
 
     async with Client() as client:
         welcome = await client.hello()
-        monkeypatch.setattr(ingest, "append_batches", database_down)
+        monkeypatch.setattr(store, "append_batches", database_down)
         await client.send(t="batch", seq=1, events=events(2))
         error = await client.receive()
         assert (error["t"], error["code"]) == ("error", "server_error")
         assert await client.closed_with() == 4011
     assert await Batch.objects.acount() == 0
-    monkeypatch.setattr(ingest, "append_batches", append_batches)
+    monkeypatch.setattr(store, "append_batches", append_batches)
     async with Client() as client:
         resumed = await client.hello(token=welcome["token"])
         assert (resumed["sid"], resumed["seq"]) == (welcome["sid"], 0)

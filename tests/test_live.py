@@ -6,7 +6,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser, Permission, User
 
-from django_session_replay.consumers import LiveConsumer
+from django_session_replay.live.consumer import LiveConsumer
 from tests.conftest import Client, events
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -32,9 +32,10 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from django_session_replay import ingest, protocol
 from django_session_replay.conf import conf
+from django_session_replay.ingest import store, tokens
 from django_session_replay.models import ReplaySession
+from django_session_replay.wire import frames
 from tests.conftest import events
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -105,9 +106,9 @@ def flatmap_body(context: Any, body: Any) -> st.SearchStrategy[Any]:
     )
     envelope = st.fixed_dictionaries(
         {
-            "v": mostly(protocol.VERSION, 2),
+            "v": mostly(frames.VERSION, 2),
             "key": mostly(conf.SITE_KEY, "not-the-key"),
-            "token": mostly(ingest.make_token(SEEDED, VISITOR), "forged"),
+            "token": mostly(tokens.make_token(SEEDED, VISITOR), "forged"),
             "win": mostly("tab-1", "bad id!"),
             "visitor": st.just(VISITOR),
             "batches": st.lists(valid_batch | valid_batch | odd_batch, max_size=4),
@@ -143,8 +144,8 @@ def seeded(app_in_test_transaction: None) -> ReplaySession:
     session = ReplaySession.objects.create(id=SEEDED, visitor_id=VISITOR, entry_url="http://t/")
     for window in ("tab-1", "tab-2"):
         for seq in (1, 2):
-            batch = protocol.parse_batch({"seq": seq, "events": events(3, start=seq * 10)}, 1 << 20)
-            ingest.append_batch(SEEDED, window, batch)
+            batch = frames.parse_batch({"seq": seq, "events": events(3, start=seq * 10)}, 1 << 20)
+            store.append_batch(SEEDED, window, batch)
     return session
 
 

@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from django_session_replay import compaction
 from django_session_replay.models import Batch, Chunk, ReplaySession
+from django_session_replay.storage import compaction
 from tests import s3
 from tests.conftest import events
 from tests.factories import record

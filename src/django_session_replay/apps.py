@@ -9,4 +9,5 @@ class SessionReplayConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers checks and receivers)
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .storage import receivers  # noqa: F401  (deletes chunk objects with their rows)

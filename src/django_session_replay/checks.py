@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
 from .conf import conf
+from .config.checks import check_settings
+from .config.routes import check_websocket_route
 
 
 @register()
@@ -43,8 +45,16 @@ def check_setup(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
+@register()
+def check_configuration(**kwargs: Any) -> list[CheckMessage]:
+    messages = check_settings()
+    if not messages:  # a valid WEBSOCKET_PATH first
+        messages = check_websocket_route()
+    return messages
+
+
 def check_storage() -> list[CheckMessage]:
-    from .storage import get_storage
+    from .storage.objects import get_storage
 
     try:
         get_storage()

@@ -1,7 +1,8 @@
 """Every setting of the app, read from ``settings.SESSION_REPLAY`` on each access.
 
 Reading lazily keeps ``override_settings`` working. No other module reads our
-settings from ``django.conf.settings`` directly.
+settings from ``django.conf.settings`` directly. What each key may hold is in
+config/spec.py.
 """
 
 from __future__ import annotations
@@ -12,40 +13,19 @@ from django.conf import settings
 from django.http.request import split_domain_port
 from django.utils.crypto import salted_hmac
 
-DEFAULTS: dict[str, Any] = {
-    "ENABLED": True,
-    "SITE_KEY": None,  # None: derived from SECRET_KEY
-    "ALLOWED_ORIGINS": None,  # None: the hosts of ALLOWED_HOSTS
-    "STORAGE_ALIAS": "session_replay",  # falls back to "default" when absent
-    "WEBSOCKET_PATH": "/ws/session-replay/",
-    "INGEST_URL": None,  # None: reversed from the API's ingest endpoint
-    "IDLE_TIMEOUT": 30 * 60,
-    "MAX_DURATION": 12 * 60 * 60,
-    "MAX_FRAME_BYTES": 1024 * 1024,
-    "MAX_FRAMES_PER_SECOND": 50,
-    "MAX_BYTES_PER_SECOND": 4 * 1024 * 1024,
-    "MAX_SESSION_EVENTS": 1_000_000,
-    "MAX_SESSION_BYTES": 512 * 1024 * 1024,
-    "SAMPLE_RATE": 1.0,
-    "AUTOSTART": True,
-    "MASK_ALL_INPUTS": True,
-    "MASK_TEXT_SELECTOR": None,
-    "BLOCK_SELECTOR": None,
-    "FLUSH_INTERVAL_MS": 2000,
-    "FLUSH_BYTES": 64 * 1024,
-    "MAX_BUFFER_BYTES": 2 * 1024 * 1024,
-    "CHECKOUT_EVERY_MS": 5 * 60 * 1000,
-    "COMPACT_TAIL_BYTES": 2 * 1024 * 1024,
-    "CHUNK_TARGET_BYTES": 8 * 1024 * 1024,
-    "COMPRESSION_LEVEL": 11,  # zstd level of chunks: bench/README.md has the measurements
-    "RETENTION_DAYS": 30,
-    "LIVE_GROUPS": True,
-}
+from .config.spec import KEYS
+
+DEFAULTS: dict[str, Any] = {name: key.default for name, key in KEYS.items()}
 
 
 def _get(name: str) -> Any:
-    user = getattr(settings, "SESSION_REPLAY", {})
-    return user.get(name, DEFAULTS[name])
+    """The configured value, or the default when it is missing or breaks its rule
+    (``manage.py check`` reports those; a page render never fails on one)."""
+    user = getattr(settings, "SESSION_REPLAY", None)
+    if not isinstance(user, dict) or name not in user:
+        return DEFAULTS[name]
+    value = user[name]
+    return DEFAULTS[name] if KEYS[name].rule(value) is not None else value
 
 
 class Settings:
@@ -85,7 +65,8 @@ class Settings:
 
     @property
     def INGEST_URL(self) -> str | None:
-        return _get("INGEST_URL")
+        url = _get("INGEST_URL")
+        return None if url is None else str(url)
 
     @property
     def IDLE_TIMEOUT(self) -> int:
@@ -129,11 +110,13 @@ class Settings:
 
     @property
     def MASK_TEXT_SELECTOR(self) -> str | None:
-        return _get("MASK_TEXT_SELECTOR")
+        selector = _get("MASK_TEXT_SELECTOR")
+        return None if selector is None else str(selector)
 
     @property
     def BLOCK_SELECTOR(self) -> str | None:
-        return _get("BLOCK_SELECTOR")
+        selector = _get("BLOCK_SELECTOR")
+        return None if selector is None else str(selector)
 
     @property
     def FLUSH_INTERVAL_MS(self) -> int:
@@ -170,6 +153,11 @@ class Settings:
     @property
     def LIVE_GROUPS(self) -> bool:
         return bool(_get("LIVE_GROUPS"))
+
+    @property
+    def PROCESSORS(self) -> list[str]:
+        """Dotted paths of the pipeline's processors, run in this order."""
+        return [str(path) for path in _get("PROCESSORS")]
 
 
 conf = Settings()

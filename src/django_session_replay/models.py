@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -11,19 +10,27 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .conf import conf
+from . import lifecycle
 
 
 class ReplaySessionQuerySet(models.QuerySet["ReplaySession"]):
+    """``active()`` and ``inactive()`` split sessions by lifecycle.may_continue."""
+
     def active(self) -> ReplaySessionQuerySet:
-        return self.filter(ended__isnull=True, last_activity__gte=idle_cutoff())
+        now = timezone.now()
+        return self.filter(
+            ended__isnull=True,
+            last_activity__gte=lifecycle.idle_cutoff(now),
+            created__gte=lifecycle.duration_cutoff(now),
+        )
 
     def inactive(self) -> ReplaySessionQuerySet:
-        return self.filter(Q(ended__isnull=False) | Q(last_activity__lt=idle_cutoff()))
-
-
-def idle_cutoff() -> timezone.datetime:
-    return timezone.now() - timedelta(seconds=conf.IDLE_TIMEOUT)
+        now = timezone.now()
+        return self.filter(
+            Q(ended__isnull=False)
+            | Q(last_activity__lt=lifecycle.idle_cutoff(now))
+            | Q(created__lt=lifecycle.duration_cutoff(now))
+        )
 
 
 class ReplaySession(models.Model):
@@ -65,7 +72,7 @@ class ReplaySession(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.ended is None and self.last_activity >= idle_cutoff()
+        return lifecycle.may_continue(self)
 
     @property
     def status(self) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .consumers import LiveConsumer, RecordingConsumer
+from .live.consumer import LiveConsumer
+from .transports.websocket import RecordingConsumer
 
 websocket_urlpatterns = [
     path("ws/session-replay/", RecordingConsumer.as_asgi(), name="session_replay_record"),

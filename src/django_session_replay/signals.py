@@ -1,19 +1,14 @@
-"""Deleting a chunk row (directly, by cascade from its session, or in admin)
-deletes its stored object once the transaction commits."""
+"""Public signals a host may connect to.
+
+``batch_stored``: sent after batches are committed, once per session and window
+of a committed group, with the keyword arguments ``session_id`` (UUID),
+``window`` (str), ``seq_first``, ``seq_last`` (the seq range stored) and
+``event_count``. It is sent from a worker thread after the processors ran; a
+receiver that raises is logged and never affects ingest.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from django.dispatch import Signal
 
-from django.db import transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
-
-from . import storage
-from .models import Chunk
-
-
-@receiver(post_delete, sender=Chunk, dispatch_uid="session_replay_delete_chunk_object")
-def delete_chunk_object(sender: type[Chunk], instance: Chunk, **kwargs: Any) -> None:
-    key = instance.key
-    transaction.on_commit(lambda: storage.delete(key))
+batch_stored = Signal()

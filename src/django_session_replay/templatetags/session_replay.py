@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
-from django_session_replay import protocol
 from django_session_replay.conf import conf
+from django_session_replay.recorder import recorder_config
 
 register = template.Library()
 
@@ -20,7 +17,7 @@ register = template.Library()
 def session_replay_recorder(
     context: template.Context,
     *,
-    sample_rate: float | None = None,
+    sample_rate: float | str | None = None,
     autostart: bool | None = None,
     mask_text_selector: str | None = None,
     block_selector: str | None = None,
@@ -43,30 +40,3 @@ def session_replay_recorder(
     if nonce:  # json_script has no nonce argument; inert JSON needs none, but strict CSPs log it
         data = SafeString(data.replace("<script ", f'<script nonce="{nonce}" ', 1))
     return format_html("{}{}", data, script)
-
-
-def recorder_config(
-    *,
-    sample_rate: float,
-    autostart: bool,
-    mask_text_selector: str | None,
-    block_selector: str | None,
-) -> dict[str, Any]:
-    return {
-        "v": protocol.VERSION,
-        "ws": conf.WEBSOCKET_PATH,
-        "ingest": conf.INGEST_URL or reverse("session_replay:ingest"),
-        "key": conf.SITE_KEY,
-        "autostart": autostart,
-        "sampleRate": max(0.0, min(1.0, float(sample_rate))),
-        "maskAllInputs": conf.MASK_ALL_INPUTS,
-        "maskTextSelector": mask_text_selector,
-        "blockSelector": block_selector,
-        "flushIntervalMs": conf.FLUSH_INTERVAL_MS,
-        "flushBytes": conf.FLUSH_BYTES,
-        "maxFrameBytes": conf.MAX_FRAME_BYTES,
-        "maxBufferBytes": conf.MAX_BUFFER_BYTES,
-        "idleTimeoutMs": conf.IDLE_TIMEOUT * 1000,
-        "maxDurationMs": conf.MAX_DURATION * 1000,
-        "checkoutEveryNms": conf.CHECKOUT_EVERY_MS,
-    }

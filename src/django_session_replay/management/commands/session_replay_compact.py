@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from django_session_replay import compaction
+from django_session_replay.ingest.sessions import close_idle_sessions
 from django_session_replay.models import ReplaySession
+from django_session_replay.storage import compaction
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        closed = compaction.close_idle_sessions()
+        closed = close_idle_sessions()
         self.stdout.write(f"Closed {closed} idle session(s).")
         if options["all"]:
             queue = list(

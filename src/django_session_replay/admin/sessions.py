@@ -14,9 +14,12 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import reader
-from .conf import conf
-from .models import ReplaySession
+from django_session_replay.conf import conf
+from django_session_replay.models import ReplaySession
+from django_session_replay.storage import reader
+from django_session_replay.wire.codes import Code
+
+from .formatting import human_bytes, human_duration
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -32,21 +35,6 @@ class StatusFilter(admin.SimpleListFilter):
         if self.value() == "inactive":
             return queryset.inactive()  # type: ignore[attr-defined, no-any-return]
         return queryset
-
-
-def human_bytes(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return str(size)
-
-
-def human_duration(ms: int) -> str:
-    seconds = ms // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
 @admin.register(ReplaySession)
@@ -124,6 +112,7 @@ class ReplaySessionAdmin(admin.ModelAdmin):
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,
                 "liveUrl": live_url if session.is_active else None,
+                "closeCodes": {code.text: code.close_code for code in Code},
             },
         }
         return TemplateResponse(

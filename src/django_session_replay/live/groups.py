@@ -6,8 +6,8 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from . import protocol
-from .conf import conf
+from django_session_replay.conf import conf
+from django_session_replay.wire.frames import Batch
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ def group_name(session_id: UUID) -> str:
     return f"session-replay.{session_id.hex}"
 
 
-async def publish(layer: Any, session_id: UUID, window: str, batch: protocol.Batch) -> None:
+async def publish(layer: Any, session_id: UUID, window: str, batch: Batch) -> None:
     """Tell the session's live viewers about a stored batch; best effort, since the
     batch is already durable and a viewer can always re-read it."""
     if layer is None or not conf.LIVE_GROUPS:

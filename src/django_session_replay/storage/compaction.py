@@ -15,9 +15,10 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import F
 
-from . import codec, storage
-from .conf import conf
-from .models import Batch, Chunk, ReplaySession
+from django_session_replay.conf import conf
+from django_session_replay.models import Batch, Chunk, ReplaySession
+
+from . import codec, objects
 
 
 def pending_sessions() -> Iterator[UUID]:
@@ -57,8 +58,8 @@ def write_chunk(session: ReplaySession, window: str, group: list[Batch]) -> Chun
     packed, event_count = codec.join(bytes(batch.payload) for batch in group)
     blob = codec.compress(packed, conf.COMPRESSION_LEVEL)
     first, last = group[0].seq, group[-1].seq
-    key = storage.chunk_key(session.pk, session.created, window, first, last)
-    storage.write(key, blob)
+    key = objects.chunk_key(session.pk, session.created, window, first, last)
+    objects.write(key, blob)
     with transaction.atomic():
         ids = [batch.pk for batch in group]
         still_pending = Batch.objects.select_for_update().filter(pk__in=ids, payload__isnull=False)
@@ -88,10 +89,4 @@ def write_chunk(session: ReplaySession, window: str, group: list[Batch]) -> Chun
 def discard(key: str) -> None:
     """Delete an object this run wrote, unless a chunk of the winner uses the same key."""
     if not Chunk.objects.filter(key=key).exists():
-        storage.delete(key)
-
-
-def close_idle_sessions() -> int:
-    """Give sessions idle past IDLE_TIMEOUT their end time (their last activity)."""
-    idle = ReplaySession.objects.inactive().filter(ended__isnull=True)
-    return idle.update(ended=F("last_activity"))
+        objects.delete(key)

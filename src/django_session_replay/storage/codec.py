@@ -48,18 +48,12 @@ def unpack_batch(payload: bytes) -> list[dict[str, Any]]:
     return decode_events(inflate(payload))
 
 
-def deflate(packed: bytes) -> bytes:
-    """A batch payload from msgpack the recorder sent inline (< 1 KiB: level 1 is enough)."""
-    deflater = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return deflater.compress(packed) + deflater.flush()
-
-
 def inflate(payload: bytes) -> bytes:
     return zlib.decompress(payload, wbits=-15)
 
 
 # Ingest checks the structure of every batch but decodes only each event's type
-# and timestamp (protocol.scan_events); a value inside an event may still be one
+# and timestamp (wire/payload.py); a value inside an event may still be one
 # Python cannot hold (a map as a map key, a malformed timestamp extension). Such
 # an event is dropped here, logged, instead of failing the whole replay.
 LENIENT = {"raw": False, "strict_map_key": False, "unicode_errors": "replace"}

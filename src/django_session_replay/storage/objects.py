@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.core.files.storage.handler import InvalidStorageError
 
-from .conf import conf
+from django_session_replay.conf import conf
 
 ROOT = "session_replay"
 

@@ -8,8 +8,9 @@ from uuid import UUID
 
 from django.db.models import Min
 
-from . import codec, storage
-from .models import Batch, Chunk
+from django_session_replay.models import Batch, Chunk
+
+from . import codec, objects
 
 
 def windows(session_id: UUID) -> list[str]:
@@ -44,4 +45,4 @@ def iter_events(session_id: UUID, window: str | None = None) -> Iterator[dict[st
                 part = Chunk.objects.get(pk=row["chunk_id"])
             if part.pk not in done:
                 done.add(part.pk)
-                yield from codec.unpack(storage.read(part.key))
+                yield from codec.unpack(objects.read(part.key))

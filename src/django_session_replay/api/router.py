@@ -1,0 +1,14 @@
+"""The NinjaAPI object every endpoint module registers on."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from .auth import StaffWithViewPermission
+
+api = NinjaAPI(
+    title="Session replay",
+    version="1",
+    urls_namespace="session_replay",
+    auth=StaffWithViewPermission(),
+)

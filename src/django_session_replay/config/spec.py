@@ -1,0 +1,118 @@
+"""Every key of ``settings.SESSION_REPLAY``: its default and the values it may hold.
+
+docs/configuration.md documents each key; config/checks.py turns a value that
+breaks its rule into a system check error (docs/checks.md lists the ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Rule = Callable[[Any], str | None]  # None: the value is fine; else what is wrong with it
+
+MIB = 1024 * 1024
+# Daphne (and uvicorn's default) cut a WebSocket message over 1 MiB with a bare
+# 1006 close, before our frame_too_large answer could reach the client.
+ASGI_MESSAGE_LIMIT = MIB
+
+
+def boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be True or False"
+
+
+def integer(low: int, high: int | None = None) -> Rule:
+    def rule(value: Any) -> str | None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return "must be an integer"
+        if value < low or (high is not None and value > high):
+            return f"must be from {low} to {high}" if high is not None else f"must be >= {low}"
+        return None
+
+    return rule
+
+
+def fraction(value: Any) -> str | None:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "must be a number from 0 to 1"
+    return None if 0 <= value <= 1 else "must be from 0 to 1"
+
+
+def text(*, optional: bool = False) -> Rule:
+    def rule(value: Any) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            return "must be a non-empty string" + (" or None" if optional else "")
+        return None
+
+    return rule
+
+
+def url_path(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.startswith("/") or not value.endswith("/"):
+        return "must be a path that starts and ends with '/', like '/ws/session-replay/'"
+    return None
+
+
+def strings(*, optional: bool = False) -> Rule:
+    def rule(value: Any) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            return "must be a list of strings" + (" or None" if optional else "")
+        return None
+
+    return rule
+
+
+@dataclass(frozen=True)
+class Key:
+    default: Any
+    rule: Rule
+
+
+KEYS: dict[str, Key] = {
+    "ENABLED": Key(True, boolean),
+    "SITE_KEY": Key(None, text(optional=True)),  # None: derived from SECRET_KEY
+    "ALLOWED_ORIGINS": Key(None, strings(optional=True)),  # None: the hosts of ALLOWED_HOSTS
+    "STORAGE_ALIAS": Key("session_replay", text()),  # falls back to "default" when absent
+    "WEBSOCKET_PATH": Key("/ws/session-replay/", url_path),
+    "INGEST_URL": Key(None, text(optional=True)),  # None: reversed from the API's endpoint
+    "IDLE_TIMEOUT": Key(30 * 60, integer(10)),
+    "MAX_DURATION": Key(12 * 60 * 60, integer(60)),
+    "MAX_FRAME_BYTES": Key(MIB, integer(1024, ASGI_MESSAGE_LIMIT)),
+    "MAX_FRAMES_PER_SECOND": Key(50, integer(2)),
+    "MAX_BYTES_PER_SECOND": Key(4 * MIB, integer(4096)),
+    "MAX_SESSION_EVENTS": Key(1_000_000, integer(1)),
+    "MAX_SESSION_BYTES": Key(512 * MIB, integer(4096)),
+    "SAMPLE_RATE": Key(1.0, fraction),
+    "AUTOSTART": Key(True, boolean),
+    "MASK_ALL_INPUTS": Key(True, boolean),
+    "MASK_TEXT_SELECTOR": Key(None, text(optional=True)),
+    "BLOCK_SELECTOR": Key(None, text(optional=True)),
+    "FLUSH_INTERVAL_MS": Key(2000, integer(100, 60_000)),
+    "FLUSH_BYTES": Key(64 * 1024, integer(1024)),
+    "MAX_BUFFER_BYTES": Key(2 * MIB, integer(64 * 1024)),
+    "CHECKOUT_EVERY_MS": Key(5 * 60 * 1000, integer(1000)),
+    "COMPACT_TAIL_BYTES": Key(2 * MIB, integer(1)),
+    "CHUNK_TARGET_BYTES": Key(8 * MIB, integer(64 * 1024)),
+    "COMPRESSION_LEVEL": Key(11, integer(1, 22)),  # zstd; bench/README.md has the figures
+    "RETENTION_DAYS": Key(30, integer(0)),
+    "LIVE_GROUPS": Key(True, boolean),
+    "PROCESSORS": Key(
+        [
+            "django_session_replay.live.processor.LivePublish",
+            "django_session_replay.storage.processor.TailCompaction",
+        ],
+        strings(),
+    ),
+}
+
+# Pairs of keys where the first may not exceed the second.
+AT_MOST = [
+    ("FLUSH_BYTES", "MAX_FRAME_BYTES"),
+    ("MAX_FRAME_BYTES", "MAX_BYTES_PER_SECOND"),
+    ("IDLE_TIMEOUT", "MAX_DURATION"),
+]

@@ -1,0 +1,125 @@
+"""One writer per event loop: the batches that arrive while it is storing a group
+are stored together next, in one transaction, and acknowledged together; then
+the group goes through the pipeline (pipeline.py).
+
+Both doors submit here: the WebSocket door one batch per frame, the HTTP door
+all batches of a request at once. A commit per batch costs a WAL flush and a
+hop to the database thread each; under load, a group costs one of each for all
+its batches (bench/README.md measures it). An outcome means committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django_session_replay.ingest.db import in_db_thread
+from django_session_replay.wire.codes import Code, ProtocolError
+from django_session_replay.wire.frames import Batch
+
+from . import pipeline, store
+
+logger = logging.getLogger(__name__)
+
+MAX_GROUP = 500  # batches per transaction: bounds one commit's latency and memory
+
+Outcome = store.Appended | ProtocolError
+
+
+@dataclass
+class Submitted:
+    """What a door gets back: each item's outcome, and the pipeline run of the
+    groups that stored them (the HTTP door waits for it; the socket does not)."""
+
+    outcomes: list[Outcome]
+    processed: list[asyncio.Future[None]] = field(default_factory=list)
+
+    async def wait_processed(self) -> None:
+        await asyncio.gather(*self.processed)
+
+
+Waiting = tuple[store.Item, "asyncio.Future[tuple[Outcome, asyncio.Future[None]]]"]
+
+
+class GroupCommitter:
+    def __init__(self) -> None:
+        self.queue: list[Waiting] = []
+        self.writer: asyncio.Task[None] | None = None
+        # The pipeline runs of committed groups, chained so they run in commit
+        # order (a live viewer sees batches in order) while the next group commits.
+        self.last_run: asyncio.Future[None] | None = None
+
+    async def submit(self, items: Sequence[store.Item]) -> Submitted:
+        loop = asyncio.get_running_loop()
+        futures = [loop.create_future() for _ in items]
+        self.queue.extend(zip(items, futures, strict=True))
+        if self.writer is None:
+            self.writer = loop.create_task(self.write())
+        results = await asyncio.gather(*futures)
+        runs = list({id(run): run for _, run in results}.values())
+        return Submitted([outcome for outcome, _ in results], runs)
+
+    async def write(self) -> None:
+        try:
+            while self.queue:
+                group, self.queue = self.queue[:MAX_GROUP], self.queue[MAX_GROUP:]
+                items = [item for item, _ in group]
+                outcomes = await commit(items)
+                stored = [
+                    pipeline.StoredBatch(session_id, window, batch, outcome.pending_bytes)
+                    for (session_id, window, batch), outcome in zip(items, outcomes, strict=True)
+                    if isinstance(outcome, store.Appended) and outcome.stored
+                ]
+                run = self.chain(stored)
+                for (_, future), outcome in zip(group, outcomes, strict=True):
+                    if not future.done():  # else its connection went away meanwhile
+                        future.set_result((outcome, run))
+        finally:
+            self.writer = None
+
+    def chain(self, stored: list[pipeline.StoredBatch]) -> asyncio.Future[None]:
+        previous = self.last_run
+
+        async def after_previous() -> None:
+            if previous is not None:
+                await asyncio.shield(previous)
+            await pipeline.run(stored)
+
+        self.last_run = run = asyncio.ensure_future(after_previous())
+        return run
+
+
+async def commit(items: list[store.Item]) -> list[Outcome]:
+    try:
+        return await in_db_thread(store.append_batches)(items)
+    except Exception:
+        # Nothing of the group is acknowledged: every client re-sends its batch.
+        logger.exception("session replay could not store a group of %d batches", len(items))
+        return [ProtocolError(Code.SERVER_ERROR, "the batch could not be stored")] * len(items)
+
+
+# One committer per event loop (a server has one; tests and WSGI requests start many).
+committers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupCommitter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def submit(items: Sequence[store.Item]) -> Submitted:
+    """Store the items with whatever else is waiting; each gets its outcome."""
+    loop = asyncio.get_running_loop()
+    committer = committers.get(loop)
+    if committer is None:
+        committer = committers[loop] = GroupCommitter()
+    return await committer.submit(items)
+
+
+async def append(session_id: UUID, window: str, batch: Batch) -> store.Appended:
+    """One batch (the socket's case); raises its ProtocolError when refused."""
+    outcome = (await submit([(session_id, window, batch)])).outcomes[0]
+    if isinstance(outcome, ProtocolError):
+        raise outcome
+    return outcome

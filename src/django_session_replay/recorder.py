@@ -1,0 +1,67 @@
+"""What the recorder is told: the configuration ``{% session_replay_recorder %}``
+renders as JSON. Every limit, pace, close code and id rule the recorder obeys
+comes from here, so frontend/src retypes no server constant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from . import lifecycle
+from .conf import conf
+from .wire import codes, frames
+
+
+def clamp_rate(value: Any) -> float:
+    """A tag's sample_rate as a fraction; anything unreadable records nobody rather
+    than failing the page (the setting itself is checked by manage.py check)."""
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, min(1.0, rate)) if rate == rate else 0.0  # NaN records nobody
+
+
+def protocol_rules() -> dict[str, Any]:
+    return {
+        "codes": {code.text: code.close_code for code in codes.Code},
+        "fatal": [code.close_code for code in codes.FATAL],
+        "refused": [code.close_code for code in codes.BATCH_REFUSED],
+        "sessionFull": codes.Code.SESSION_FULL.close_code,
+        "idPattern": frames.ID_PATTERN,
+        # Half the server's rate limits, so re-sending a backlog after a
+        # reconnect is never rate_limited.
+        "pace": {
+            "frames": max(1, conf.MAX_FRAMES_PER_SECOND // 2),
+            "bytes": max(1, conf.MAX_BYTES_PER_SECOND // 2),
+        },
+    }
+
+
+def recorder_config(
+    *,
+    sample_rate: Any,
+    autostart: bool,
+    mask_text_selector: str | None,
+    block_selector: str | None,
+) -> dict[str, Any]:
+    return {
+        "v": frames.VERSION,
+        "ws": conf.WEBSOCKET_PATH,
+        "ingest": conf.INGEST_URL or reverse("session_replay:ingest"),
+        "key": conf.SITE_KEY,
+        "autostart": bool(autostart),
+        "sampleRate": clamp_rate(sample_rate),
+        "maskAllInputs": conf.MASK_ALL_INPUTS,
+        "maskTextSelector": mask_text_selector,
+        "blockSelector": block_selector,
+        "flushIntervalMs": conf.FLUSH_INTERVAL_MS,
+        "flushBytes": conf.FLUSH_BYTES,
+        "maxFrameBytes": conf.MAX_FRAME_BYTES,
+        "maxBufferBytes": conf.MAX_BUFFER_BYTES,
+        **lifecycle.recorder_rules(),
+        "checkoutEveryNms": conf.CHECKOUT_EVERY_MS,
+        "plugins": [],
+        "protocol": protocol_rules(),
+    }

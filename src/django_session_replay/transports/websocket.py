@@ -1,0 +1,108 @@
+"""The WebSocket door: decode frames, enforce per-connection limits, store
+through the group committer and answer each batch with its ack."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from uuid import UUID
+
+from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from django_session_replay.conf import conf
+from django_session_replay.ingest import access, groupcommit, sessions
+from django_session_replay.ingest.db import in_db_thread
+from django_session_replay.wire import encode, frames
+from django_session_replay.wire.codes import Code, ProtocolError
+
+logger = logging.getLogger(__name__)
+
+
+class RateLimiter:
+    """Frames and bytes per one-second window of a single connection."""
+
+    def __init__(self) -> None:
+        self.window = 0
+        self.frames = 0
+        self.bytes = 0
+
+    def admit(self, size: int) -> None:
+        now = int(time.monotonic())
+        if now != self.window:
+            self.window, self.frames, self.bytes = now, 0, 0
+        self.frames += 1
+        self.bytes += size
+        if self.frames > conf.MAX_FRAMES_PER_SECOND:
+            raise ProtocolError(Code.RATE_LIMITED, "too many frames per second")
+        if self.bytes > conf.MAX_BYTES_PER_SECOND:
+            raise ProtocolError(Code.RATE_LIMITED, "too many bytes per second")
+
+
+class RecordingConsumer(AsyncWebsocketConsumer):
+    session_id: UUID | None = None
+    window: str = ""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' own dispatch first closes stale database connections, a hop to
+        # the database thread for every frame, waiting behind whatever runs there.
+        # Our handlers reach the database only through database_sync_to_async,
+        # which closes them itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def connect(self) -> None:
+        self.limiter = RateLimiter()
+        self.closing = False
+        await self.accept()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return
+        try:
+            self.limiter.admit(len(bytes_data or text_data or ""))
+            frame = frames.decode_frame(bytes_data, text_data, conf.MAX_FRAME_BYTES)
+            if isinstance(frame, frames.Hello):
+                await self.hello(frame)
+            else:
+                await self.batch(frame)
+        except ProtocolError as error:
+            await self.refuse(error)
+        except Exception:
+            # Never let a failure escape into the socket loop: the client keeps
+            # the batch (it was not acked) and re-sends it after reconnecting.
+            logger.exception("session replay ingest failed")
+            await self.refuse(ProtocolError(Code.SERVER_ERROR, "the batch could not be stored"))
+
+    async def hello(self, hello: frames.Hello) -> None:
+        if self.session_id is not None:
+            raise ProtocolError(Code.INVALID_FIELD, "hello was already sent on this connection")
+        access.check_access(hello.key, self.origin())
+        user = self.scope.get("user")
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        opened = await in_db_thread(sessions.open_session)(hello, user_id)
+        self.session_id, self.window = opened.session_id, hello.window
+        await self.send(bytes_data=encode.welcome(str(opened.session_id), opened.token, opened.seq))
+
+    async def batch(self, batch: frames.Batch) -> None:
+        if self.session_id is None:
+            raise ProtocolError(Code.HELLO_REQUIRED, "send hello before batches")
+        # Live viewers, compaction and every other processor hear of it from the
+        # pipeline, which the committer runs for both doors.
+        await groupcommit.append(self.session_id, self.window, batch)
+        await self.send(bytes_data=encode.ack(batch.seq))
+
+    async def refuse(self, error: ProtocolError) -> None:
+        self.closing = True
+        await self.send(bytes_data=encode.error(error))
+        await self.close(code=error.code.close_code)
+
+    def origin(self) -> str | None:
+        headers: list[tuple[bytes, bytes]] = self.scope.get("headers", [])
+        for name, value in headers:
+            if name == b"origin":
+                return value.decode("latin-1")
+        return None

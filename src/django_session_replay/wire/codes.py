@@ -1,0 +1,46 @@
+"""Stable error codes: their text, WebSocket close code and HTTP status.
+
+docs/protocol.md lists every one; the recorder receives them from the server
+config (recorder/config.py) instead of retyping them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Code(Enum):
+    """An error a door answers with: ``error`` frame text, close code, HTTP status."""
+
+    BAD_FRAME = ("bad_frame", 4000, 400)
+    UNKNOWN_TYPE = ("unknown_type", 4001, 400)
+    INVALID_FIELD = ("invalid_field", 4002, 400)
+    FRAME_TOO_LARGE = ("frame_too_large", 4003, 413)
+    BAD_KEY = ("bad_key", 4004, 403)
+    ORIGIN_FORBIDDEN = ("origin_forbidden", 4005, 403)
+    HELLO_REQUIRED = ("hello_required", 4006, 400)
+    UNSUPPORTED_VERSION = ("unsupported_version", 4007, 400)
+    RATE_LIMITED = ("rate_limited", 4008, 429)
+    SESSION_FULL = ("session_full", 4009, 409)
+    BAD_TOKEN = ("bad_token", 4010, 403)
+    SERVER_ERROR = ("server_error", 4011, 503)
+    FORBIDDEN = ("forbidden", 4403, 403)  # the live socket: not (or no longer) allowed to watch
+
+    def __init__(self, text: str, close_code: int, http_status: int) -> None:
+        self.text = text
+        self.close_code = close_code
+        self.http_status = http_status
+
+
+# Closes after which a recorder's retry cannot help: it stops for this page.
+FATAL = (Code.BAD_KEY, Code.ORIGIN_FORBIDDEN, Code.UNSUPPORTED_VERSION)
+# Closes that refuse the very batch just sent: the recorder replaces it with a
+# gap marker instead of re-sending it forever.
+BATCH_REFUSED = (Code.BAD_FRAME, Code.INVALID_FIELD, Code.FRAME_TOO_LARGE)
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: Code, msg: str) -> None:
+        super().__init__(f"{code.text}: {msg}")
+        self.code = code
+        self.msg = msg

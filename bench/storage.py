@@ -37,7 +37,7 @@ class TimedCodec:
         return blob
 
 
-def store(events: list[dict[str, Any]], name: str) -> int:
+def ingest_and_compact(events: list[dict[str, Any]], name: str) -> int:
     """Ingest one recording batch by batch, compact it, check it reads back; stored bytes."""
     from django.db.models import Sum
 
@@ -96,8 +96,8 @@ def main() -> None:
             env["BENCH_S3_ENDPOINT"] = start_s3()
         setup_django(**env)
         from django_session_replay.conf import conf
-        from django_session_replay.ingest import store
-        from django_session_replay.storage import compaction, get_storage
+        from django_session_replay.storage import compaction
+        from django_session_replay.storage.objects import get_storage
 
         timed = compaction.codec = TimedCodec(compaction.codec)
         print(
@@ -111,7 +111,7 @@ def main() -> None:
         for path in files:
             raw, events = load(path)
             before = timed.seconds
-            stored = store(events, path.stem)
+            stored = ingest_and_compact(events, path.stem)
             spent = timed.seconds - before
             seconds += spent
             row = {

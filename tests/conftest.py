@@ -112,3 +112,12 @@ async def close_executor_connections(request: pytest.FixtureRequest) -> Any:
         from django.db import connections
 
         await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Any:
+    """The rate limits count in Django's cache: every test starts with none spent."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield

@@ -89,6 +89,35 @@ class Settings:
         return int(_get("MAX_BYTES_PER_SECOND"))
 
     @property
+    def MAX_BATCHES_PER_REQUEST(self) -> int:
+        """Batches one HTTP ingest request may carry (too_many_batches above)."""
+        return int(_get("MAX_BATCHES_PER_REQUEST"))
+
+    @property
+    def HTTP_REQUESTS_PER_MINUTE(self) -> int:
+        """HTTP ingest requests per resume token per minute (rate_limited above)."""
+        return int(_get("HTTP_REQUESTS_PER_MINUTE"))
+
+    @property
+    def HTTP_REQUESTS_PER_MINUTE_PER_ADDRESS(self) -> int:
+        return int(_get("HTTP_REQUESTS_PER_MINUTE_PER_ADDRESS"))
+
+    @property
+    def NEW_SESSIONS_PER_MINUTE(self) -> int:
+        """Sessions one client address may start per minute (rate_limited above)."""
+        return int(_get("NEW_SESSIONS_PER_MINUTE"))
+
+    @property
+    def HELLO_TIMEOUT(self) -> int:
+        """Seconds a recording socket may stay open without a hello."""
+        return int(_get("HELLO_TIMEOUT"))
+
+    @property
+    def SOCKET_IDLE_TIMEOUT(self) -> int:
+        """Seconds a recording socket may stay silent (no batch, no ping) before it is closed."""
+        return int(_get("SOCKET_IDLE_TIMEOUT"))
+
+    @property
     def MAX_SESSION_EVENTS(self) -> int:
         return int(_get("MAX_SESSION_EVENTS"))
 

@@ -54,7 +54,7 @@ async def ingest_endpoint(request: HttpRequest) -> Any:
         return refused(Code.FRAME_TOO_LARGE, "body too large", [])
     origin = request.headers.get("Origin") or request.headers.get("Referer")
     try:
-        result = await ingest_http(body, origin)
+        result = await ingest_http(body, origin, request.META.get("REMOTE_ADDR"))
     except Exception:
         # e.g. the database is down: the recorder keeps the batches and re-sends them
         logger.exception("session replay HTTP ingest failed")

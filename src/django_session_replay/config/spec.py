@@ -85,6 +85,12 @@ KEYS: dict[str, Key] = {
     "MAX_FRAME_BYTES": Key(MIB, integer(1024, ASGI_MESSAGE_LIMIT)),
     "MAX_FRAMES_PER_SECOND": Key(50, integer(2)),
     "MAX_BYTES_PER_SECOND": Key(4 * MIB, integer(4096)),
+    "MAX_BATCHES_PER_REQUEST": Key(100, integer(1, 10_000)),
+    "HTTP_REQUESTS_PER_MINUTE": Key(30, integer(1)),  # per resume token
+    "HTTP_REQUESTS_PER_MINUTE_PER_ADDRESS": Key(120, integer(1)),
+    "NEW_SESSIONS_PER_MINUTE": Key(30, integer(1)),  # per client address and site key
+    "HELLO_TIMEOUT": Key(10, integer(1, 300)),
+    "SOCKET_IDLE_TIMEOUT": Key(90, integer(10)),  # the recorder pings every 30 s when idle
     "MAX_SESSION_EVENTS": Key(1_000_000, integer(1)),
     "MAX_SESSION_BYTES": Key(512 * MIB, integer(4096)),
     "SAMPLE_RATE": Key(1.0, fraction),

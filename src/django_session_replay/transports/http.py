@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django_session_replay.conf import conf
-from django_session_replay.ingest import access, groupcommit, sessions, store, tokens
+from django_session_replay.ingest import access, groupcommit, ratelimit, sessions, store, tokens
 from django_session_replay.ingest.db import in_db_thread
 from django_session_replay.wire import frames
 from django_session_replay.wire.codes import Code, ProtocolError
@@ -24,28 +24,28 @@ class HttpIngest:
 
 @dataclass
 class Envelope:
-    session_id: UUID
-    window: str
+    hello: frames.Hello
     batches: list[frames.Batch] = field(default_factory=list)
     error: ProtocolError | None = None  # a batch that could not be read; those before it stand
 
 
-def read_envelope(body: bytes, origin: str | None) -> Envelope:
-    """Check the body and its access, find the session, read the batches in order
-    up to the first one that is refused (raises for a refusal of the whole body)."""
+def read_body(body: bytes, origin: str | None) -> Envelope:
+    """Check the body and its access and read its batches in order up to the first
+    one that is refused; raises for a refusal of the whole body. No database."""
     if len(body) > conf.MAX_FRAME_BYTES:
         raise ProtocolError(Code.FRAME_TOO_LARGE, f"body over {conf.MAX_FRAME_BYTES} bytes")
     payload: Any = frames.unpack(body)
     if not isinstance(payload, dict):
         raise ProtocolError(Code.BAD_FRAME, "the body is a msgpack map")
     # The body carries hello's fields (v, key, token, win, visitor), read as hello reads them.
-    hello = frames.parse_hello(payload)
-    access.check_access(hello.key, origin)
-    session = sessions.resumable(tokens.read_token(hello.token, hello.visitor))
-    if session is None:
-        raise ProtocolError(Code.BAD_TOKEN, "no session may be resumed with this token")
-    envelope = Envelope(session.pk, hello.window)
+    envelope = Envelope(frames.parse_hello(payload))
+    access.check_access(envelope.hello.key, origin)
     batches = payload.get("batches")
+    if isinstance(batches, list) and len(batches) > conf.MAX_BATCHES_PER_REQUEST:
+        raise ProtocolError(
+            Code.TOO_MANY_BATCHES,
+            f"{len(batches)} batches in one request; at most {conf.MAX_BATCHES_PER_REQUEST}",
+        )
     try:
         if not isinstance(batches, list):
             raise ProtocolError(Code.INVALID_FIELD, "batches must be a list")
@@ -58,21 +58,42 @@ def read_envelope(body: bytes, origin: str | None) -> Envelope:
     return envelope
 
 
-async def ingest_http(body: bytes, origin: str | None) -> HttpIngest:
-    """Store what the body holds; answers once the pipeline has run for it too,
-    so a beacon's batches reach live viewers before the request returns."""
+def resume(hello: frames.Hello) -> UUID:
+    session = sessions.resumable(tokens.read_token(hello.token, hello.visitor))
+    if session is None:
+        raise ProtocolError(Code.BAD_TOKEN, "no session may be resumed with this token")
+    return session.pk
+
+
+async def admit(hello: frames.Hello, address: str | None) -> None:
+    """The door's rate limits, per client address and per resume token."""
+    minute = 60
+    if address and not await ratelimit.admit(
+        "http-address", address, conf.HTTP_REQUESTS_PER_MINUTE_PER_ADDRESS, minute
+    ):
+        raise ProtocolError(Code.RATE_LIMITED, "too many requests from this address")
+    if not await ratelimit.admit(
+        "http-token", hello.token or "", conf.HTTP_REQUESTS_PER_MINUTE, minute
+    ):
+        raise ProtocolError(Code.RATE_LIMITED, "too many requests for this session")
+
+
+async def ingest_http(body: bytes, origin: str | None, address: str | None = None) -> HttpIngest:
+    """Store what the body holds as one group; answers once the pipeline has run
+    for it too, so a beacon's batches reach live viewers before the request returns."""
     try:
-        envelope = await in_db_thread(read_envelope)(body, origin)
+        envelope = read_body(body, origin)
+        await admit(envelope.hello, address)
+        session_id = await in_db_thread(resume)(envelope.hello)
     except ProtocolError as error:
         return HttpIngest(None, [], error)
-    items: list[store.Item] = [
-        (envelope.session_id, envelope.window, batch) for batch in envelope.batches
-    ]
+    window = envelope.hello.window
+    items: list[store.Item] = [(session_id, window, batch) for batch in envelope.batches]
     submitted = await groupcommit.submit(items)
     await submitted.wait_processed()
     acked: list[int] = []
     for batch, outcome in zip(envelope.batches, submitted.outcomes, strict=True):
         if isinstance(outcome, ProtocolError):  # the batches after it are re-sent
-            return HttpIngest(envelope.session_id, acked, outcome)
+            return HttpIngest(session_id, acked, outcome)
         acked.append(batch.seq)
-    return HttpIngest(envelope.session_id, acked, envelope.error)
+    return HttpIngest(session_id, acked, envelope.error)

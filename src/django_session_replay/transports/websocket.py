@@ -12,8 +12,9 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from django_session_replay.conf import conf
-from django_session_replay.ingest import access, groupcommit, sessions
+from django_session_replay.ingest import access, groupcommit, ratelimit, sessions, tokens
 from django_session_replay.ingest.db import in_db_thread
+from django_session_replay.transports import watchdog
 from django_session_replay.wire import encode, frames
 from django_session_replay.wire.codes import Code, ProtocolError
 
@@ -57,16 +58,30 @@ class RecordingConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.limiter = RateLimiter()
         self.closing = False
+        self.welcomed = False
+        self.opened_at = self.last_frame_at = time.monotonic()
         await self.accept()
+        watchdog.sweeper().watch(self)
+
+    async def disconnect(self, code: int) -> None:
+        watchdog.sweeper().forget(self)
+
+    async def expire(self, reason: str) -> None:
+        """Called by the watchdog: no hello in time, or silent too long."""
+        if not self.closing:
+            await self.refuse(ProtocolError(Code.IDLE, reason))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.closing:
             return
+        self.last_frame_at = time.monotonic()
         try:
             self.limiter.admit(len(bytes_data or text_data or ""))
             frame = frames.decode_frame(bytes_data, text_data, conf.MAX_FRAME_BYTES)
             if isinstance(frame, frames.Hello):
                 await self.hello(frame)
+            elif isinstance(frame, frames.Ping):
+                await self.send(bytes_data=encode.pong())
             else:
                 await self.batch(frame)
         except ProtocolError as error:
@@ -81,10 +96,13 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         if self.session_id is not None:
             raise ProtocolError(Code.INVALID_FIELD, "hello was already sent on this connection")
         access.check_access(hello.key, self.origin())
+        if tokens.read_token(hello.token, hello.visitor) is None:  # a new session
+            await self.admit_new_session(hello.key)
         user = self.scope.get("user")
         user_id = user.pk if user is not None and user.is_authenticated else None
         opened = await in_db_thread(sessions.open_session)(hello, user_id)
         self.session_id, self.window = opened.session_id, hello.window
+        self.welcomed = True
         await self.send(bytes_data=encode.welcome(str(opened.session_id), opened.token, opened.seq))
 
     async def batch(self, batch: frames.Batch) -> None:
@@ -99,6 +117,14 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         self.closing = True
         await self.send(bytes_data=encode.error(error))
         await self.close(code=error.code.close_code)
+
+    async def admit_new_session(self, key: str) -> None:
+        client = self.scope.get("client")
+        address = str(client[0]) if client else "unknown"
+        if not await ratelimit.admit(
+            "new-session", f"{address}|{key}", conf.NEW_SESSIONS_PER_MINUTE, 60
+        ):
+            raise ProtocolError(Code.RATE_LIMITED, "too many new sessions from this address")
 
     def origin(self) -> str | None:
         headers: list[tuple[bytes, bytes]] = self.scope.get("headers", [])

@@ -24,6 +24,8 @@ class Code(Enum):
     SESSION_FULL = ("session_full", 4009, 409)
     BAD_TOKEN = ("bad_token", 4010, 403)
     SERVER_ERROR = ("server_error", 4011, 503)
+    TOO_MANY_BATCHES = ("too_many_batches", 4012, 413)  # the HTTP door: MAX_BATCHES_PER_REQUEST
+    IDLE = ("idle", 4013, 408)  # no hello in time, or a socket silent too long
     FORBIDDEN = ("forbidden", 4403, 403)  # the live socket: not (or no longer) allowed to watch
 
     def __init__(self, text: str, close_code: int, http_status: int) -> None:

@@ -17,6 +17,10 @@ def welcome(session_id: str, token: str, seq: int) -> bytes:
     return encode("welcome", sid=session_id, token=token, seq=seq)
 
 
+def pong() -> bytes:
+    return encode("pong")
+
+
 def ack(seq: int) -> bytes:
     return encode("ack", seq=seq)
 

@@ -67,7 +67,12 @@ def unpack(data: bytes) -> Any:
         raise ProtocolError(Code.BAD_FRAME, f"not valid msgpack ({type(exc).__name__})") from None
 
 
-def decode_frame(data: bytes | None, text: str | None, max_bytes: int) -> Hello | Batch:
+@dataclass(frozen=True)
+class Ping:
+    """Keeps an idle recording socket open (answered with ``pong``)."""
+
+
+def decode_frame(data: bytes | None, text: str | None, max_bytes: int) -> Hello | Batch | Ping:
     """Turn one WebSocket message into a validated frame or raise ProtocolError."""
     if data is None:
         raise ProtocolError(Code.BAD_FRAME, "frames must be binary msgpack, not text")
@@ -81,6 +86,8 @@ def decode_frame(data: bytes | None, text: str | None, max_bytes: int) -> Hello 
         return parse_hello(frame)
     if kind == "batch":
         return parse_batch(frame, max_bytes)
+    if kind == "ping":
+        return Ping()
     raise ProtocolError(Code.UNKNOWN_TYPE, f"unknown frame type {kind[:32]!r}")
 
 

@@ -10,4 +10,5 @@ class SessionReplayConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .live import receivers as live_receivers  # noqa: F401  (logout closes live sockets)
         from .storage import receivers  # noqa: F401  (deletes chunk objects with their rows)

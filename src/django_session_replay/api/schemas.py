@@ -1,12 +1,16 @@
 """Shapes of the HTTP API's answers (OpenAPI comes from these)."""
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from ninja import Schema
 
 
 class SessionOut(Schema):
+    """One session, read from a ReplaySession row (the resolvers below give the
+    fields that are not columns), so a page of the list converts only its own rows."""
+
     id: UUID
     status: str
     created: datetime
@@ -23,6 +27,26 @@ class SessionOut(Schema):
     event_count: int
     byte_count: int
     duration_ms: int
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.status)
+
+    @staticmethod
+    def resolve_username(obj: Any) -> str | None:
+        return str(obj.user.get_username()) if obj.user else None
+
+    @staticmethod
+    def resolve_screen(obj: Any) -> list[int] | None:
+        return _pair(obj.screen_width, obj.screen_height)
+
+    @staticmethod
+    def resolve_viewport(obj: Any) -> list[int] | None:
+        return _pair(obj.viewport_width, obj.viewport_height)
+
+
+def _pair(width: int | None, height: int | None) -> list[int] | None:
+    return None if width is None or height is None else [width, height]
 
 
 class SessionDetailOut(SessionOut):

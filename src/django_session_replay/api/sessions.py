@@ -22,31 +22,6 @@ from .router import api
 from .schemas import SessionDetailOut, SessionOut
 
 
-def session_out(session: ReplaySession) -> dict[str, Any]:
-    return {
-        "id": session.pk,
-        "status": session.status,
-        "created": session.created,
-        "last_activity": session.last_activity,
-        "ended": session.ended,
-        "user_id": session.user_id,
-        "username": session.user.get_username() if session.user else None,
-        "visitor_id": session.visitor_id,
-        "entry_url": session.entry_url,
-        "user_agent": session.user_agent,
-        "screen": _pair(session.screen_width, session.screen_height),
-        "viewport": _pair(session.viewport_width, session.viewport_height),
-        "page_count": session.page_count,
-        "event_count": session.event_count,
-        "byte_count": session.byte_count,
-        "duration_ms": session.duration_ms,
-    }
-
-
-def _pair(width: int | None, height: int | None) -> list[int] | None:
-    return None if width is None or height is None else [width, height]
-
-
 @api.get("/sessions", response=list[SessionOut], url_name="sessions")
 @paginate(LimitOffsetPagination)
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
@@ -65,7 +40,9 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
         sessions = sessions.filter(created__gte=filters.started_after)
     if filters.started_before:
         sessions = sessions.filter(created__lt=filters.started_before)
-    return [session_out(session) for session in sessions]
+    # A queryset, so the paginator slices it in the database; SessionOut's
+    # resolvers turn each row of the page into its answer.
+    return sessions
 
 
 @api.get("/sessions/{session_id}", response=SessionDetailOut, url_name="session")
@@ -73,12 +50,11 @@ def get_session(request: HttpRequest, session_id: UUID) -> Any:
     session = get_object_or_404(ReplaySession.objects.select_related("user"), pk=session_id)
     replay = reverse("admin:django_session_replay_replaysession_replay", args=[session.pk])
     events = reverse("session_replay:events", args=[session.pk])
-    return {
-        **session_out(session),
-        "replay_url": request.build_absolute_uri(replay),
-        "events_url": request.build_absolute_uri(events),
-        "windows": reader.windows(session.pk),
-    }
+    # Read by SessionDetailOut next to the row's own fields.
+    session.replay_url = request.build_absolute_uri(replay)  # type: ignore[attr-defined]
+    session.events_url = request.build_absolute_uri(events)  # type: ignore[attr-defined]
+    session.windows = reader.windows(session.pk)  # type: ignore[attr-defined]
+    return session
 
 
 @api.get(

@@ -90,7 +90,7 @@ KEYS: dict[str, Key] = {
     "HTTP_REQUESTS_PER_MINUTE_PER_ADDRESS": Key(120, integer(1)),
     "NEW_SESSIONS_PER_MINUTE": Key(30, integer(1)),  # per client address and site key
     "HELLO_TIMEOUT": Key(10, integer(1, 300)),
-    "SOCKET_IDLE_TIMEOUT": Key(90, integer(10)),  # the recorder pings every 30 s when idle
+    "SOCKET_IDLE_TIMEOUT": Key(90, integer(2)),  # the recorder pings every 30 s when idle
     "MAX_SESSION_EVENTS": Key(1_000_000, integer(1)),
     "MAX_SESSION_BYTES": Key(512 * MIB, integer(4096)),
     "SAMPLE_RATE": Key(1.0, fraction),

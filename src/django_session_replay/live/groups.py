@@ -16,6 +16,11 @@ def group_name(session_id: UUID) -> str:
     return f"session-replay.{session_id.hex}"
 
 
+def viewer_group(user_pk: Any) -> str:
+    """The live sockets of one watcher (closed together when they log out)."""
+    return f"session-replay.viewer.{user_pk}"
+
+
 async def publish(layer: Any, session_id: UUID, window: str, batch: Batch) -> None:
     """Tell the session's live viewers about a stored batch; best effort, since the
     batch is already durable and a viewer can always re-read it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -13,6 +14,8 @@ from asgiref.sync import sync_to_async
 
 from . import reader
 
+logger = logging.getLogger(__name__)
+
 PIECE_BYTES = 64 * 1024
 
 
@@ -20,8 +23,12 @@ def pieces(session_id: UUID, window: str | None) -> Iterator[bytes]:
     """NDJSON in pieces of about PIECE_BYTES, so memory stays flat."""
     piece: list[bytes] = []
     size = 0
+    skipped = 0
     for event in reader.iter_events(session_id, window):
         line = json_line(event)
+        if line is None:
+            skipped += 1
+            continue
         piece.append(line)
         size += len(line)
         if size >= PIECE_BYTES:
@@ -29,6 +36,8 @@ def pieces(session_id: UUID, window: str | None) -> Iterator[bytes]:
             piece, size = [], 0
     if piece:
         yield b"".join(piece)
+    if skipped:
+        logger.warning("left %d event(s) of session %s out of its NDJSON", skipped, session_id)
 
 
 async def pull_async(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
@@ -39,11 +48,16 @@ async def pull_async(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
         yield piece
 
 
-def json_line(event: dict[str, Any]) -> bytes:
+def json_line(event: dict[str, Any]) -> bytes | None:
+    """The event as one NDJSON line, or None when JSON cannot hold it (nested too
+    deep for the encoder: ingest bounds nesting, but older rows may hold one)."""
     try:
-        text = json.dumps(event, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):  # msgpack allows what JSON cannot say
-        text = json.dumps(jsonable(event), separators=(",", ":"), allow_nan=False)
+        try:
+            text = json.dumps(event, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):  # msgpack allows what JSON cannot say
+            text = json.dumps(jsonable(event), separators=(",", ":"), allow_nan=False)
+    except RecursionError:
+        return None
     return text.encode() + b"\n"
 
 

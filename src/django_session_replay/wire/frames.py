@@ -165,7 +165,10 @@ def parse_batch(frame: dict[str, Any], max_bytes: int) -> Batch:
         events = frame["events"]
         if not isinstance(events, list):
             raise ProtocolError(Code.INVALID_FIELD, "events must be a non-empty list")
-        packed = msgpack.packb(events)
+        try:
+            packed = msgpack.packb(events)
+        except ValueError:  # msgpack's packer stops at 512 levels
+            raise ProtocolError(Code.INVALID_FIELD, "events are nested too deeply") from None
         deflated = payload.deflate(packed)
     else:
         raise ProtocolError(Code.INVALID_FIELD, "a batch needs events or z")

@@ -34,11 +34,36 @@ def inflate(compressed: bytes, max_bytes: int) -> bytes:
 
 META = 4  # rrweb EventType.Meta
 
+# How deep an event may nest (the event's own map is level 1). A full snapshot
+# nests two levels per DOM level (node, childNodes), so 500 holds a DOM 240 deep;
+# the shared corpus peaks far lower. Deeper events cannot be read back: Python's
+# json gives up near 1,000 levels and msgpack's packer at 512.
+MAX_EVENT_DEPTH = 500
+# msgpack's C unpacker refuses containers nested more than 1,024 deep. Skipping
+# the list behind this many one-element arrays makes it refuse exactly the lists
+# holding an event deeper than MAX_EVENT_DEPTH, at C speed, decoding nothing.
+_STACK_LIMIT = 1024
+_DEPTH_PROBE = b"\x91" * (_STACK_LIMIT - 1 - MAX_EVENT_DEPTH)
+
+
+def check_depth(packed: bytes) -> None:
+    reader = msgpack.Unpacker(max_buffer_size=len(packed) + len(_DEPTH_PROBE))
+    reader.feed(_DEPTH_PROBE + packed)
+    try:
+        reader.skip()
+    except msgpack.StackError:
+        raise ProtocolError(
+            Code.INVALID_FIELD, f"an event is nested deeper than {MAX_EVENT_DEPTH} levels"
+        ) from None
+    except Exception:  # malformed: scan() says how
+        pass
+
 
 def scan(packed: bytes) -> tuple[int, int, int, int]:
     """Validate a msgpack event list without decoding it: (events, first timestamp,
     last timestamp, Meta events). Only each event's ``type`` and ``timestamp`` are
     read; every other value is skipped, its structure checked by msgpack's C code."""
+    check_depth(packed)
     reader = msgpack.Unpacker(raw=False, max_buffer_size=len(packed) or 1)
     reader.feed(packed)
     try:

@@ -1,0 +1,285 @@
+"""Regression tests for the defects an outside probe found (issue 16): each
+reproduces the attack, then checks the documented answer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import msgpack
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import Permission, User
+from django.contrib.auth.signals import user_logged_out
+from django.test import Client, override_settings
+
+from django_session_replay.conf import conf
+from django_session_replay.ingest import store
+from django_session_replay.live import consumer as live_consumer
+from django_session_replay.live.consumer import LiveConsumer
+from django_session_replay.models import Batch, ReplaySession
+from django_session_replay.wire import payload
+from tests.conftest import Client as Recorder
+from tests.conftest import events
+from tests.factories import record
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def nested(depth: int) -> dict[str, Any]:
+    """An rrweb-shaped event whose map is ``depth`` levels deep (itself counted)."""
+    value: Any = 0
+    for _ in range(depth - 1):
+        value = [value]
+    return {"type": 3, "timestamp": 1_700_000_000_000, "data": value}
+
+
+def beacon(client: Client, opened: Any, batches: list[dict[str, Any]], **extra: Any) -> Any:
+    body = {
+        "v": 1,
+        "key": conf.SITE_KEY,
+        "token": opened.token,
+        "win": "tab-1",
+        "visitor": "visitor-1",
+        "batches": batches,
+    }
+    return client.post(
+        "/session-replay/api/ingest",
+        msgpack.packb(body),
+        content_type="application/msgpack",
+        headers={"Origin": "http://testserver"},
+        **extra,
+    )
+
+
+def staff_with_permission(name: str = "watcher") -> User:
+    user = User.objects.create_user(name, is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
+    return User.objects.get(pk=user.pk)
+
+
+def watcher(session_id: str, user: User) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(LiveConsumer.as_asgi(), f"/ws/session-replay/live/{session_id}/")
+    comm.scope["user"] = user
+    comm.scope["url_route"] = {"kwargs": {"session_id": session_id}}
+    return comm
+
+
+# -- 1. one HTTP request holding the server ------------------------------------------
+
+
+@pytest.mark.django_db
+@override_settings(SESSION_REPLAY={"MAX_BATCHES_PER_REQUEST": 5})
+def test_a_request_with_too_many_batches_is_refused_whole(client: Client) -> None:
+    opened = record([events(1)])
+    many = [{"seq": seq, "events": events(1, start=seq)} for seq in range(2, 8)]
+    response = beacon(client, opened, many)
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_many_batches"
+    assert Batch.objects.count() == 1  # the one recorded before; nothing of the body
+
+
+@pytest.mark.django_db
+def test_a_requests_batches_are_stored_as_one_group(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = record([events(1)])
+    groups: list[int] = []
+    append_batches = store.append_batches
+
+    def counted(items: Any) -> Any:
+        groups.append(len(items))
+        return append_batches(items)
+
+    monkeypatch.setattr(store, "append_batches", counted)
+    batches = [{"seq": seq, "events": events(1, start=seq)} for seq in range(2, 22)]
+    response = beacon(client, opened, batches)
+    assert response.status_code == 200, response.content
+    assert response.json()["acked"] == list(range(2, 22))
+    assert groups == [20]  # one transaction, not twenty
+
+
+@pytest.mark.django_db
+@override_settings(SESSION_REPLAY={"HTTP_REQUESTS_PER_MINUTE": 2})
+def test_the_http_door_is_rate_limited_per_token(client: Client) -> None:
+    opened = record([events(1)])
+    answers = [
+        beacon(client, opened, [{"seq": 2, "events": events(1)}]).status_code for _ in range(3)
+    ]
+    assert answers == [200, 200, 429]
+    other = record([events(1)], visitor="visitor-1")
+    assert beacon(client, other, [{"seq": 2, "events": events(1)}]).status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(SESSION_REPLAY={"HTTP_REQUESTS_PER_MINUTE_PER_ADDRESS": 2})
+def test_the_http_door_is_rate_limited_per_client_address(client: Client) -> None:
+    sessions = [record([events(1)]) for _ in range(3)]
+    answers = [beacon(client, opened, []).status_code for opened in sessions]
+    assert answers == [200, 200, 429]
+    elsewhere = beacon(client, sessions[2], [], REMOTE_ADDR="10.9.8.7")
+    assert elsewhere.status_code == 200
+
+
+# -- 2. one deeply nested event making a session unreadable ----------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("depth", "accepted"), [(payload.MAX_EVENT_DEPTH, True), (600, False)])
+async def test_nesting_is_bounded_at_the_socket(depth: int, accepted: bool) -> None:
+    async with Recorder() as recorder:
+        await recorder.hello()
+        await recorder.send(t="batch", seq=1, z=deflated([nested(depth)]))
+        answer = await recorder.receive()
+    if accepted:
+        assert answer == {"t": "ack", "seq": 1}
+    else:
+        assert (answer["t"], answer["code"]) == ("error", "invalid_field")
+        assert "nested deeper" in answer["msg"]
+
+
+@pytest.mark.django_db
+def test_nesting_is_bounded_at_the_http_door(client: Client) -> None:
+    opened = record([events(1)])
+    response = beacon(client, opened, [{"seq": 2, "events": [nested(600)]}])
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_field"
+
+
+@pytest.mark.django_db
+def test_the_events_stream_skips_an_event_json_cannot_hold_and_finishes(client: Client) -> None:
+    opened = record([events(2, start=10)])
+    # A row stored before ingest bounded nesting: msgpack reads it, json cannot write it.
+    # [{"type": 3, "timestamp": 12, "data": [[[...]]]}], 1,010 arrays deep: msgpack
+    # (up to 1,024) reads it, Python's json (about 1,000) cannot write it.
+    deep = b"\x91\x83\xa4type\x03\xa9timestamp\x0c\xa4data" + b"\x91" * 1010 + b"\x00"
+    Batch.objects.create(
+        session_id=opened.session_id,
+        window="tab-1",
+        seq=2,
+        first_timestamp=12,
+        last_timestamp=12,
+        event_count=1,
+        raw_bytes=len(deep),
+        payload=payload.deflate(deep),
+    )
+    record_more = payload.deflate(msgpack.packb(events(1, start=13)))
+    Batch.objects.create(
+        session_id=opened.session_id,
+        window="tab-1",
+        seq=3,
+        first_timestamp=13,
+        last_timestamp=13,
+        event_count=1,
+        raw_bytes=10,
+        payload=record_more,
+    )
+    client.force_login(staff_with_permission())
+    response = client.get(f"/session-replay/api/sessions/{opened.session_id}/events")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [json.loads(line)["timestamp"] for line in lines] == [10, 11, 13]
+
+
+def deflated(events_list: list[dict[str, Any]]) -> bytes:
+    return payload.deflate(msgpack.packb(events_list))
+
+
+# -- 3. sockets that never say hello, or go silent -------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SESSION_REPLAY={"HELLO_TIMEOUT": 1})
+async def test_a_socket_without_hello_is_closed() -> None:
+    async with Recorder() as recorder:
+        output = await recorder.comm.receive_output(timeout=5)
+        assert output["type"] == "websocket.send"
+        assert msgpack.unpackb(output["bytes"])["code"] == "idle"
+        assert await recorder.closed_with() == 4013
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SESSION_REPLAY={"SOCKET_IDLE_TIMEOUT": 2})
+async def test_pings_keep_a_quiet_socket_open_and_silence_closes_it() -> None:
+    async with Recorder() as recorder:
+        await recorder.hello()
+        for _ in range(4):  # 4 s of pings: twice the idle timeout
+            await recorder.send(t="ping")
+            assert await recorder.receive() == {"t": "pong"}
+            await asyncio.sleep(1)
+        error = await recorder.receive()  # silence: closed within about 3 s
+        assert error["code"] == "idle"
+        assert await recorder.closed_with() == 4013
+
+
+# -- 4. the live socket after the watcher lost the right to watch -----------------------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_watcher_who_loses_staff_stops_receiving(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(live_consumer, "RECHECK_SECONDS", 0.0)
+    user = await sync_to_async(staff_with_permission)()
+    async with Recorder() as recorder:
+        sid = (await recorder.hello())["sid"]
+        watch = watcher(sid, user)
+        assert (await watch.connect())[0]
+        await recorder.send(t="batch", seq=1, events=events(1))
+        await recorder.receive()
+        assert msgpack.unpackb(await watch.receive_from())["seq"] == 1
+        await User.objects.filter(pk=user.pk).aupdate(is_staff=False)
+        await recorder.send(t="batch", seq=2, events=events(1, start=5))
+        await recorder.receive()
+        closed = await watch.receive_output(timeout=5)
+        assert (closed["type"], closed["code"]) == ("websocket.close", 4403)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_logging_out_closes_the_watchers_live_sockets() -> None:
+    user = await sync_to_async(staff_with_permission)()
+    async with Recorder() as recorder:
+        sid = (await recorder.hello())["sid"]
+        watch = watcher(sid, user)
+        assert (await watch.connect())[0]
+        await sync_to_async(user_logged_out.send)(sender=User, request=None, user=user)
+        closed = await watch.receive_output(timeout=5)
+        assert (closed["type"], closed["code"]) == ("websocket.close", 4403)
+
+
+# -- 6. lists that load everything; unlimited new sessions ------------------------------
+
+
+@pytest.mark.django_db
+def test_a_page_of_the_list_converts_only_its_rows(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(30):
+        record([events(1)])
+    converted = []
+    status = ReplaySession.status
+
+    def counted(self: ReplaySession) -> str:
+        converted.append(self.pk)
+        return status.fget(self)  # type: ignore[attr-defined, no-any-return]
+
+    monkeypatch.setattr(ReplaySession, "status", property(counted))
+    client.force_login(staff_with_permission())
+    body = client.get("/session-replay/api/sessions?limit=2").json()
+    assert (len(body["items"]), body["count"]) == (2, 30)
+    assert len(converted) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SESSION_REPLAY={"NEW_SESSIONS_PER_MINUTE": 2})
+async def test_new_sessions_are_rate_limited_per_address() -> None:
+    welcomes = []
+    for visitor in ("a", "b"):
+        async with Recorder() as recorder:
+            welcomes.append(await recorder.hello(visitor=visitor))
+    async with Recorder() as recorder:
+        refused = await recorder.hello(visitor="c")
+        assert (refused["t"], refused["code"]) == ("error", "rate_limited")
+        assert await recorder.closed_with() == 4008
+    async with Recorder() as recorder:  # resuming is not starting: still welcome
+        resumed = await recorder.hello(visitor="a", token=welcomes[0]["token"])
+        assert resumed["sid"] == welcomes[0]["sid"]

@@ -283,3 +283,32 @@ async def test_new_sessions_are_rate_limited_per_address() -> None:
     async with Recorder() as recorder:  # resuming is not starting: still welcome
         resumed = await recorder.hello(visitor="a", token=welcomes[0]["token"])
         assert resumed["sid"] == welcomes[0]["sid"]
+
+
+# -- 10. a re-sent seq with other content ---------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_resent_seq_with_other_events_is_a_conflict() -> None:
+    async with Recorder() as recorder:
+        await recorder.hello()
+        await recorder.send(t="batch", seq=1, events=events(2))
+        assert await recorder.receive() == {"t": "ack", "seq": 1}
+        await recorder.send(t="batch", seq=1, events=events(2))  # the same: a re-send
+        assert await recorder.receive() == {"t": "ack", "seq": 1}
+        await recorder.send(t="batch", seq=1, events=events(3))  # other events
+        answer = await recorder.receive()
+        assert (answer["t"], answer["code"]) == ("error", "seq_conflict")
+        assert await recorder.closed_with() == 4014
+    stored = await Batch.objects.aget()
+    assert stored.event_count == 2
+
+
+@pytest.mark.django_db
+def test_the_same_events_deflated_otherwise_are_a_resend(client: Client) -> None:
+    opened = record([events(1)])
+    again = payload.deflate(msgpack.packb(events(1)))  # seq 1 again, now as z
+    response = beacon(client, opened, [{"seq": 1, "z": again}])
+    assert response.json()["acked"] == [1]
+    conflict = beacon(client, opened, [{"seq": 1, "events": events(1, start=99)}])
+    assert (conflict.status_code, conflict.json()["code"]) == (409, "seq_conflict")

@@ -113,6 +113,9 @@ class Batch(models.Model):
     last_timestamp = models.BigIntegerField()
     event_count = models.PositiveIntegerField()
     raw_bytes = models.PositiveIntegerField()
+    # CRC-32 of the events' msgpack: a re-sent seq must carry the same events
+    # (None on rows stored before it was kept).
+    content_crc32 = models.PositiveBigIntegerField(null=True, blank=True)
     payload = models.BinaryField(null=True)  # zstd(msgpack(events)); None once compacted
     chunk = models.ForeignKey(
         Chunk, null=True, blank=True, on_delete=models.SET_NULL, related_name="batches"

@@ -29,6 +29,7 @@ def protocol_rules() -> dict[str, Any]:
         "fatal": [code.close_code for code in codes.FATAL],
         "refused": [code.close_code for code in codes.BATCH_REFUSED],
         "sessionFull": codes.Code.SESSION_FULL.close_code,
+        "seqConflict": codes.Code.SEQ_CONFLICT.close_code,
         "idPattern": frames.ID_PATTERN,
         # Half the server's rate limits, so re-sending a backlog after a
         # reconnect is never rate_limited.

@@ -70,11 +70,12 @@ def append_group(items: Sequence[Item]) -> list[Appended | ProtocolError]:
     # Locked in one order, so two writers never wait on each other in a cycle.
     locked = ReplaySession.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     sessions = {session.pk: session for session in locked}
-    held = set(
-        Batch.objects.filter(
+    held: dict[tuple[UUID, str, int], int | None] = {
+        (session_id, window, seq): crc
+        for session_id, window, seq, crc in Batch.objects.filter(
             session_id__in=ids, seq__in={batch.seq for _, _, batch in items}
-        ).values_list("session_id", "window", "seq")
-    )
+        ).values_list("session_id", "window", "seq", "content_crc32")
+    }
     now = timezone.now()
     rows: list[Batch] = []
     outcomes: list[Appended | ProtocolError] = []
@@ -83,14 +84,20 @@ def append_group(items: Sequence[Item]) -> list[Appended | ProtocolError]:
         if session is None:  # deleted while recording: the recorder starts a new one
             outcomes.append(ProtocolError(Code.SERVER_ERROR, "the session no longer exists"))
             continue
-        if (session_id, window, batch.seq) in held:
-            outcomes.append(Appended(stored=False, pending_bytes=session.pending_bytes))
+        key = (session_id, window, batch.seq)
+        if key in held:
+            if held[key] not in (None, batch.crc32):
+                outcomes.append(
+                    ProtocolError(Code.SEQ_CONFLICT, f"seq {batch.seq} is held with other events")
+                )
+            else:
+                outcomes.append(Appended(stored=False, pending_bytes=session.pending_bytes))
             continue
         refused = lifecycle.refusal(session, batch)
         if refused is not None:
             outcomes.append(refused)
             continue
-        held.add((session_id, window, batch.seq))
+        held[key] = batch.crc32
         rows.append(
             Batch(
                 session_id=session_id,
@@ -101,6 +108,7 @@ def append_group(items: Sequence[Item]) -> list[Appended | ProtocolError]:
                 last_timestamp=batch.last_timestamp,
                 event_count=batch.event_count,
                 raw_bytes=batch.raw_bytes,
+                content_crc32=batch.crc32,
                 payload=batch.deflated,
             )
         )

@@ -6,6 +6,7 @@ docs/protocol.md is the contract; every field name here is listed there.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,12 @@ class Batch:
     first_timestamp: int
     last_timestamp: int
     pages: int  # Meta events: one per page load
+
+    @property
+    def crc32(self) -> int:
+        """A checksum of the events (their msgpack, however they were deflated), to
+        tell a re-send of this batch from another batch under the same seq."""
+        return zlib.crc32(self.packed)
 
     @property
     def raw_bytes(self) -> int:

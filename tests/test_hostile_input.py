@@ -312,3 +312,73 @@ def test_the_same_events_deflated_otherwise_are_a_resend(client: Client) -> None
     assert response.json()["acked"] == [1]
     conflict = beacon(client, opened, [{"seq": 1, "events": events(1, start=99)}])
     assert (conflict.status_code, conflict.json()["code"]) == (409, "seq_conflict")
+
+
+# -- 8. compaction under load ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_compaction_retries_a_busy_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+
+    from django_session_replay.models import Chunk
+    from django_session_replay.storage import compaction
+
+    monkeypatch.setattr(compaction, "BACKOFF_SECONDS", 0.0)
+    opened = record([events(3)])
+    write_chunk = compaction.write_chunk
+    tries = []
+
+    def locked_twice(*args: Any) -> Any:
+        tries.append(1)
+        if len(tries) <= 2:
+            raise OperationalError("database is locked")
+        return write_chunk(*args)
+
+    monkeypatch.setattr(compaction, "write_chunk", locked_twice)
+    assert compaction.compact_session(opened.session_id) == 1
+    assert len(tries) == 3
+    assert Chunk.objects.get().event_count == 3
+
+
+@pytest.mark.django_db
+def test_the_compact_command_sweeps_unreferenced_objects(settings: Any, tmp_path: Any) -> None:
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    from django_session_replay.models import Chunk
+    from django_session_replay.storage import compaction, objects
+
+    # Files of its own, whose times the test can set (and no other test's leftovers).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "session_replay": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    opened = record([events(2)])
+    compaction.compact_session(opened.session_id)
+    kept = Chunk.objects.get().key
+    storage = objects.get_storage()
+    orphan = "session_replay/2026/01/01/lost/tab-1/0000000001-0000000001.msgpack.zst"
+    fresh = "session_replay/2026/01/01/lost/tab-1/0000000002-0000000002.msgpack.zst"
+    objects.write(orphan, b"left by a crashed run")
+    objects.write(fresh, b"a compaction about to commit")
+    hour_ago = time.time() - 2 * 3600
+    os.utime(storage.path(orphan), (hour_ago, hour_ago))
+    os.utime(storage.path(kept), (hour_ago, hour_ago))
+
+    dry = io.StringIO()
+    call_command("session_replay_compact", "--sweep", "--dry-run", stdout=dry)
+    assert f"would delete {orphan}" in dry.getvalue()
+    assert storage.exists(orphan)
+
+    out = io.StringIO()
+    call_command("session_replay_compact", "--sweep", stdout=out)
+    assert "Deleted 1 unreferenced chunk object(s)." in out.getvalue()
+    assert not storage.exists(orphan)
+    assert storage.exists(fresh) and storage.exists(kept)  # too young / referenced

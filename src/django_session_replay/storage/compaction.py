@@ -8,17 +8,22 @@ is ever half visible and re-running is safe.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 
 from django_session_replay.conf import conf
 from django_session_replay.models import Batch, Chunk, ReplaySession
 
 from . import codec, objects
+
+logger = logging.getLogger(__name__)
 
 
 def pending_sessions() -> Iterator[UUID]:
@@ -35,9 +40,28 @@ def compact_session(session_id: UUID) -> int:
     written = 0
     for window in list(windows):
         for group in groups(tail.filter(window=window).order_by("seq")):
-            if write_chunk(session, window, group) is not None:
+            if with_retries(partial(write_chunk, session, window, group)):
                 written += 1
     return written
+
+
+RETRIES = 5
+BACKOFF_SECONDS = 0.2  # doubled after each try: 0.2 + 0.4 + 0.8 + 1.6 s at most
+
+
+def with_retries(write: Callable[[], Chunk | None]) -> Chunk | None:
+    """Write a chunk, trying again while the database is busy (SQLite's "database
+    is locked" under load). Each try is whole: its object is written again at the
+    same key and its transaction is new, so a retry never leaves anything behind."""
+    for attempt in range(RETRIES):
+        try:
+            return write()
+        except OperationalError:
+            if attempt == RETRIES - 1:
+                raise
+            logger.warning("compaction retries after a busy database (try %d)", attempt + 1)
+            time.sleep(BACKOFF_SECONDS * 2**attempt)
+    return None
 
 
 def groups(batches: Any) -> Iterator[list[Batch]]:

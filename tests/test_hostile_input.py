@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
+from uuid import UUID
 
 import msgpack
 import pytest
@@ -382,3 +383,62 @@ def test_the_compact_command_sweeps_unreferenced_objects(settings: Any, tmp_path
     assert "Deleted 1 unreferenced chunk object(s)." in out.getvalue()
     assert not storage.exists(orphan)
     assert storage.exists(fresh) and storage.exists(kept)  # too young / referenced
+
+
+# -- 7. compression amplifies ---------------------------------------------------------
+
+
+def compressible(seq: int, size: int) -> dict[str, Any]:
+    """A batch whose events inflate to about ``size`` bytes from a few hundred."""
+    event = {"type": 3, "timestamp": 1_700_000_000_000 + seq, "data": "a" * size}
+    return {"seq": seq, "z": payload.deflate(msgpack.packb([event]))}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SESSION_REPLAY={"MAX_RAW_BYTES_PER_SECOND": 256 * 1024})
+async def test_the_socket_counts_inflated_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("django_session_replay.transports.websocket.time.monotonic", lambda: 5.0)
+    async with Recorder() as recorder:
+        await recorder.hello()
+        for seq in (1, 2):
+            await recorder.send(t="batch", **compressible(seq, 100_000))
+            assert await recorder.receive() == {"t": "ack", "seq": seq}
+        await recorder.send(t="batch", **compressible(3, 100_000))  # 300 KB inflated in 1 s
+        answer = await recorder.receive()
+        assert (answer["code"], await recorder.closed_with()) == ("rate_limited", 4008)
+    assert await Batch.objects.acount() == 2
+
+
+@pytest.mark.django_db
+@override_settings(SESSION_REPLAY={"MAX_RAW_BYTES_PER_SECOND": 256 * 1024})
+def test_a_request_may_not_inflate_past_the_raw_limit(client: Client) -> None:
+    opened = record([events(1)])
+    batches = [compressible(seq, 100_000) for seq in range(2, 6)]
+    assert sum(len(batch["z"]) for batch in batches) < 4096  # what travels is tiny
+    response = beacon(client, opened, batches)
+    assert (response.status_code, response.json()["code"]) == (413, "frame_too_large")
+    assert response.json()["acked"] == [2, 3]  # the batches before the limit stand
+
+
+async def test_queued_bytes_wait_for_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django_session_replay.ingest import groupcommit
+    from django_session_replay.wire import frames
+
+    monkeypatch.setattr(groupcommit, "MAX_QUEUED_BYTES", 250_000)
+    committer = groupcommit.GroupCommitter()
+    peak = 0
+
+    async def slow_commit(items: list[Any]) -> list[Any]:
+        nonlocal peak
+        peak = max(peak, committer.queued_bytes)
+        await asyncio.sleep(0.01)
+        return [store.Appended(stored=False, pending_bytes=0) for _ in items]
+
+    monkeypatch.setattr(groupcommit, "commit", slow_commit)
+    batch = frames.parse_batch(compressible(1, 100_000), 10**6)
+    results = await asyncio.gather(
+        *(committer.submit([(UUID(int=n), "tab-1", batch)]) for n in range(10))
+    )
+    assert len(results) == 10
+    assert 0 < peak <= 250_000  # never more than two 100 KB batches waiting at once
+    assert committer.queued_bytes == 0

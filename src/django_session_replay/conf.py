@@ -118,6 +118,11 @@ class Settings:
         return int(_get("SOCKET_IDLE_TIMEOUT"))
 
     @property
+    def MAX_RAW_BYTES_PER_SECOND(self) -> int:
+        """Inflated event bytes one connection may send per second (rate_limited above)."""
+        return int(_get("MAX_RAW_BYTES_PER_SECOND"))
+
+    @property
     def MAX_SESSION_EVENTS(self) -> int:
         return int(_get("MAX_SESSION_EVENTS"))
 

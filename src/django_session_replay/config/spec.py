@@ -85,6 +85,8 @@ KEYS: dict[str, Key] = {
     "MAX_FRAME_BYTES": Key(MIB, integer(1024, ASGI_MESSAGE_LIMIT)),
     "MAX_FRAMES_PER_SECOND": Key(50, integer(2)),
     "MAX_BYTES_PER_SECOND": Key(4 * MIB, integer(4096)),
+    # Inflated bytes: 43 KB of deflate can carry 40 MiB of events.
+    "MAX_RAW_BYTES_PER_SECOND": Key(16 * MIB, integer(64 * 1024)),
     "MAX_BATCHES_PER_REQUEST": Key(100, integer(1, 10_000)),
     "HTTP_REQUESTS_PER_MINUTE": Key(30, integer(1)),  # per resume token
     "HTTP_REQUESTS_PER_MINUTE_PER_ADDRESS": Key(120, integer(1)),
@@ -92,7 +94,8 @@ KEYS: dict[str, Key] = {
     "HELLO_TIMEOUT": Key(10, integer(1, 300)),
     "SOCKET_IDLE_TIMEOUT": Key(90, integer(2)),  # the recorder pings every 30 s when idle
     "MAX_SESSION_EVENTS": Key(1_000_000, integer(1)),
-    "MAX_SESSION_BYTES": Key(512 * MIB, integer(4096)),
+    # docs/configuration.md says why: two hours of the corpus's heaviest page.
+    "MAX_SESSION_BYTES": Key(192 * MIB, integer(4096)),
     "SAMPLE_RATE": Key(1.0, fraction),
     "AUTOSTART": Key(True, boolean),
     "MASK_ALL_INPUTS": Key(True, boolean),
@@ -120,5 +123,6 @@ KEYS: dict[str, Key] = {
 AT_MOST = [
     ("FLUSH_BYTES", "MAX_FRAME_BYTES"),
     ("MAX_FRAME_BYTES", "MAX_BYTES_PER_SECOND"),
+    ("MAX_FRAME_BYTES", "MAX_RAW_BYTES_PER_SECOND"),
     ("IDLE_TIMEOUT", "MAX_DURATION"),
 ]

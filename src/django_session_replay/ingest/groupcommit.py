@@ -26,6 +26,10 @@ from . import pipeline, store
 logger = logging.getLogger(__name__)
 
 MAX_GROUP = 500  # batches per transaction: bounds one commit's latency and memory
+# Inflated bytes waiting for a commit, all sockets together: past this, a door
+# waits before queueing more (its socket reads nothing meanwhile), so a flood of
+# small frames inflating to megabytes cannot grow the process without bound.
+MAX_QUEUED_BYTES = 64 * 1024 * 1024
 
 Outcome = store.Appended | ProtocolError
 
@@ -52,9 +56,18 @@ class GroupCommitter:
         # The pipeline runs of committed groups, chained so they run in commit
         # order (a live viewer sees batches in order) while the next group commits.
         self.last_run: asyncio.Future[None] | None = None
+        self.queued_bytes = 0
+        self.drained = asyncio.Condition()
 
     async def submit(self, items: Sequence[store.Item]) -> Submitted:
         loop = asyncio.get_running_loop()
+        size = sum(batch.raw_bytes for _, _, batch in items)
+        if self.queued_bytes and self.queued_bytes + size > MAX_QUEUED_BYTES:
+            async with self.drained:
+                await self.drained.wait_for(
+                    lambda: not self.queued_bytes or self.queued_bytes + size <= MAX_QUEUED_BYTES
+                )
+        self.queued_bytes += size
         futures = [loop.create_future() for _ in items]
         self.queue.extend(zip(items, futures, strict=True))
         if self.writer is None:
@@ -69,6 +82,9 @@ class GroupCommitter:
                 group, self.queue = self.queue[:MAX_GROUP], self.queue[MAX_GROUP:]
                 items = [item for item, _ in group]
                 outcomes = await commit(items)
+                self.queued_bytes -= sum(batch.raw_bytes for _, _, batch in items)
+                async with self.drained:
+                    self.drained.notify_all()
                 stored = [
                     pipeline.StoredBatch(session_id, window, batch, outcome.pending_bytes)
                     for (session_id, window, batch), outcome in zip(items, outcomes, strict=True)

@@ -28,12 +28,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
     groups_joined: tuple[str, ...] = ()
 
     async def connect(self) -> None:
-        # Accept first, so a refusal is the documented close code 4403 rather
-        # than an HTTP 403 at the handshake that the player cannot tell apart.
-        await self.accept()
         user = self.scope.get("user")
         allowed = user is not None and await in_db_thread(can_view)(user)
         if not allowed or self.channel_layer is None:
+            # Accepted, then closed: the documented close code 4403 rather than an
+            # HTTP 403 at the handshake, which the player cannot tell from a network error.
+            await self.accept()
             await self.close(code=Code.FORBIDDEN.close_code)
             return
         self.checked_at = time.monotonic()
@@ -41,6 +41,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.groups_joined = (groups.group_name(session_id), groups.viewer_group(user.pk))
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()  # joined first: nothing stored after the accept is missed
 
     async def disconnect(self, code: int) -> None:
         if self.channel_layer is not None:

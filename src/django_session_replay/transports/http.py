@@ -46,13 +46,21 @@ def read_body(body: bytes, origin: str | None) -> Envelope:
             Code.TOO_MANY_BATCHES,
             f"{len(batches)} batches in one request; at most {conf.MAX_BATCHES_PER_REQUEST}",
         )
+    inflated = 0
     try:
         if not isinstance(batches, list):
             raise ProtocolError(Code.INVALID_FIELD, "batches must be a list")
         for frame in batches:
             if not isinstance(frame, dict):
                 raise ProtocolError(Code.INVALID_FIELD, "each batch is a map")
-            envelope.batches.append(frames.parse_batch(frame, conf.MAX_FRAME_BYTES))
+            batch = frames.parse_batch(frame, conf.MAX_FRAME_BYTES)
+            inflated += batch.raw_bytes
+            if inflated > conf.MAX_RAW_BYTES_PER_SECOND:  # one request, the socket's second
+                raise ProtocolError(
+                    Code.FRAME_TOO_LARGE,
+                    f"the batches inflate to more than {conf.MAX_RAW_BYTES_PER_SECOND} bytes",
+                )
+            envelope.batches.append(batch)
     except ProtocolError as error:
         envelope.error = error
     return envelope

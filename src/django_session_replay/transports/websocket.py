@@ -22,17 +22,28 @@ logger = logging.getLogger(__name__)
 
 
 class RateLimiter:
-    """Frames and bytes per one-second window of a single connection."""
+    """Frames, wire bytes and inflated bytes per one-second window of a single
+    connection: wire bytes bound the decoding work, inflated bytes what is stored."""
 
     def __init__(self) -> None:
         self.window = 0
         self.frames = 0
         self.bytes = 0
+        self.raw = 0
 
-    def admit(self, size: int) -> None:
+    def tick(self) -> None:
         now = int(time.monotonic())
         if now != self.window:
-            self.window, self.frames, self.bytes = now, 0, 0
+            self.window, self.frames, self.bytes, self.raw = now, 0, 0, 0
+
+    def admit_raw(self, size: int) -> None:
+        self.tick()
+        self.raw += size
+        if self.raw > conf.MAX_RAW_BYTES_PER_SECOND:
+            raise ProtocolError(Code.RATE_LIMITED, "too many inflated bytes per second")
+
+    def admit(self, size: int) -> None:
+        self.tick()
         self.frames += 1
         self.bytes += size
         if self.frames > conf.MAX_FRAMES_PER_SECOND:
@@ -83,6 +94,7 @@ class RecordingConsumer(AsyncWebsocketConsumer):
             elif isinstance(frame, frames.Ping):
                 await self.send(bytes_data=encode.pong())
             else:
+                self.limiter.admit_raw(frame.raw_bytes)
                 await self.batch(frame)
         except ProtocolError as error:
             await self.refuse(error)

@@ -11,19 +11,20 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from django_session_replay.models import ReplaySession
 from django_session_replay.storage import ndjson, reader
 from django_session_replay.wire.frames import ID_PATTERN
 
 from .filters import SessionFilters
+from .pagination import BoundedLimitOffset
 from .router import api
 from .schemas import SessionDetailOut, SessionOut
 
 
 @api.get("/sessions", response=list[SessionOut], url_name="sessions")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
     sessions = ReplaySession.objects.select_related("user").order_by("-created")
     if filters.active is True:

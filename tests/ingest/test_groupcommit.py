@@ -1,5 +1,5 @@
-"""Group commit: batches of many connections stored in one transaction, each
-acknowledged only once committed, each refused or failed on its own terms."""
+"""Group commit (ingest/groupcommit.py): batches of many connections stored in one
+transaction, each acknowledged only once committed; a failed commit acks nothing."""
 
 from __future__ import annotations
 
@@ -9,21 +9,11 @@ from typing import Any
 import pytest
 from django.db import OperationalError
 
-from django_session_replay.ingest import sessions, store
+from django_session_replay.ingest import store
 from django_session_replay.models import Batch, ReplaySession
-from django_session_replay.wire import frames
-from tests.conftest import Client, events, hello_frame
+from tests.conftest import Client, events
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def batch(seq: int, count: int = 3) -> frames.Batch:
-    return frames.parse_batch({"seq": seq, "events": events(count)}, 1 << 20)
-
-
-def opened(window: str = "tab-1", visitor: str = "v") -> sessions.Opened:
-    hello = frames.parse_hello(hello_frame(win=window, visitor=visitor))
-    return sessions.open_session(hello, None)
 
 
 async def test_concurrent_connections_share_commits_and_each_batch_is_stored_once(

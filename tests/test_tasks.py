@@ -112,6 +112,24 @@ def test_task_backend_must_be_an_alias_of_tasks() -> None:
     assert check_ids(SESSION_REPLAY={"TASK_BACKEND": ""}) == {"django_session_replay.E012"}
 
 
+def test_tasks_without_a_default_alias_fail_the_check_not_the_import(tmp_path: Path) -> None:
+    # Declaring a task validates it on TASKS["default"]; a fresh process shows
+    # what ``manage.py check`` says then (this one has declared its tasks already).
+    (tmp_path / "no_default_tasks.py").write_text(
+        "from tests.settings import *  # noqa: F403\n"
+        f"TASKS = {{'queue': {IMMEDIATE!r}}}\n"
+        "SESSION_REPLAY = {'TASK_BACKEND': 'queue', 'PROCESSORS': []}\n"
+    )
+    path = os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "no_default_tasks", "PYTHONPATH": path}
+    checked = subprocess.run(
+        [sys.executable, "-m", "django", "check"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert checked.returncode == 1, checked.stderr
+    assert "(django_session_replay.E017) The app's tasks cannot be declared" in checked.stderr
+    assert "Traceback" not in checked.stderr
+
+
 # --- a real worker: django-tasks-db's db_worker on the test's PostgreSQL database
 
 

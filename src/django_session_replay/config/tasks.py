@@ -10,9 +10,19 @@ PREFIX = "django_session_replay"
 
 def check_task_backend() -> list[CheckMessage]:
     from django_session_replay.conf import conf
-    from django_session_replay.tasks import compact_session
-    from django_session_replay.tasks.framework import backend_aliases
 
+    try:
+        from django_session_replay.tasks import compact_session
+        from django_session_replay.tasks.framework import backend_aliases
+    except Exception as exc:  # declaring a task validates it on TASKS["default"]
+        return [
+            Error(
+                f"The app's tasks cannot be declared: {exc}",
+                hint="Keep a 'default' alias in TASKS (Django's default is the "
+                "ImmediateBackend); see docs/deployment.md, Background tasks.",
+                id=f"{PREFIX}.E017",
+            )
+        ]
     alias = conf.TASK_BACKEND
     if alias is None:
         return []  # the in-process thread: nothing to configure

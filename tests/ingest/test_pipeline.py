@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
@@ -40,11 +41,13 @@ class Raising(pipeline.Processor):
 
 
 class Recording(pipeline.Processor):
-    """A sync processor (run in a worker thread) noting what it was given."""
+    """A sync processor (run in a worker thread) noting what it was given, slowly
+    enough that an answer not waiting for it would come first."""
 
     seen: list[tuple[UUID, str, int]] = []
 
     def process(self, stored: Sequence[pipeline.StoredBatch]) -> None:
+        time.sleep(0.2)
         self.seen.extend((item.session_id, item.window, item.batch.seq) for item in stored)
 
 
@@ -131,7 +134,6 @@ async def test_a_beacon_reaches_a_live_watcher_and_gets_compacted() -> None:
         batches = [{"seq": 2, "events": events(15, start=100)}]
         status, answer = await post_beacon(beacon_body(opened.token, batches))
         assert (status, answer) == (200, {"sid": str(opened.session_id), "acked": [2]})
-        # The door answered after the pipeline ran: the frame is already on its way.
         frame = msgpack.unpackb(await watcher.receive_from(timeout=1))
         assert (frame["t"], frame["win"], frame["seq"]) == ("events", "tab-1", 2)
         assert frame["events"] == events(15, start=100)

@@ -29,3 +29,21 @@ for (const name of ['recorder.js', 'player.js', 'player.css']) {
   const kb = (n) => (n / 1024).toFixed(1).padStart(7) + ' KB';
   console.log(`${name.padEnd(12)} ${kb(data.length)} raw ${kb(gz)} gzip -9`);
 }
+
+// The API docs page (src/django_session_replay/api/docs.py) loads Swagger UI
+// from here instead of a CDN: swagger-ui-dist's prebuilt files, pinned in
+// package.json, with their licence, and our start-up script.
+{
+  const { copyFileSync, writeFileSync } = await import('node:fs');
+  const dist = join(here, 'node_modules', 'swagger-ui-dist');
+  const swagger = join(out, 'swagger');
+  mkdirSync(swagger, { recursive: true });
+  for (const name of ['swagger-ui-bundle.js', 'swagger-ui-bundle.js.LICENSE.txt', 'LICENSE', 'NOTICE']) {
+    copyFileSync(join(dist, name), join(swagger, name));
+  }
+  // Without its source map, which collectstatic's ManifestStaticFilesStorage
+  // would otherwise look for (and fail on) because of this comment.
+  const css = readFileSync(join(dist, 'swagger-ui.css'), 'utf8');
+  writeFileSync(join(swagger, 'swagger-ui.css'), css.replace(/\n?\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '\n'));
+  copyFileSync(join(here, 'swagger', 'init.js'), join(swagger, 'init.js'));
+}

@@ -35,6 +35,21 @@ def hello_frame(**overrides: Any) -> dict[str, Any]:
     return frame
 
 
+def beacon_body(token: str, batches: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
+    """What the recorder's sendBeacon posts to the HTTP door: hello's envelope
+    fields (window tab-1 of visitor-1) and the batches."""
+    body: dict[str, Any] = {
+        "v": 1,
+        "key": conf.SITE_KEY,
+        "token": token,
+        "win": "tab-1",
+        "visitor": "visitor-1",
+        "batches": batches,
+    }
+    body.update(overrides)
+    return body
+
+
 def events(count: int, start: int = 1_700_000_000_000, kind: int = 3) -> list[dict[str, Any]]:
     return [{"type": kind, "timestamp": start + i, "data": {"n": i}} for i in range(count)]
 

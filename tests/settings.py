@@ -78,3 +78,13 @@ if os.environ.get("SESSION_REPLAY_TEST_STACK") == "full":
     from tests import s3
 
     STORAGES["session_replay"] = s3.storage_settings(s3.endpoint_from_env_or_start())
+    # A real task queue (tests/test_tasks.py): django-tasks-db keeps it in the test
+    # database, and its db_worker, started by the test, runs the tasks.
+    import django
+
+    framework = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {
+        "default": {"BACKEND": f"{framework}.backends.immediate.ImmediateBackend"},
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }

@@ -6,9 +6,10 @@ The page emits ``SessionReplay.track("tick", {"n": k})`` for k = 1..N while it
 also mutates the DOM. The next tick number lives in the tab's sessionStorage,
 written in the same task as the ``track`` call, so the count survives
 navigations and every number is emitted exactly once; a second tab gets its own
-range. Afterwards the stored events are read straight from the server's SQLite
-file and chunk files, and every tick must be there exactly once, in order, in a
-single session. Each test prints its numbers (run with -s).
+range (tests/faults_harness.js is the page side). Afterwards the stored events
+are read straight from the server's SQLite file and chunk files, and every tick
+must be there exactly once, in order, in a single session. Each test prints its
+numbers (run with -s).
 
 Chunk objects are read from the demo's MEDIA_ROOT, or from the S3 server when the
 full test stack (tox -e full) exported one; the first scenario records enough to
@@ -51,99 +52,10 @@ PAGES = ["/", "/products/", "/signup/"]
 DELIVERY_TIMEOUT = 60  # seconds for the server to hold everything after emission stops
 STABLE = 6  # seconds without progress (and nothing held in a tab) that end the wait early
 
-# Runs in every document of the context before the page's own scripts. The
-# tick counter is per tab (sessionStorage): `tick:next` is written before
-# `track` in the same task, so a number is never emitted twice, even when the
-# page goes away right after. The recorder's socket is watched (opens, closes,
-# frames sent and received) for the report and to time the server kills.
-EMITTER = """
-(() => {
-  let SS;
-  try {
-    SS = window.sessionStorage;
-    SS.getItem('tick:next');
-  } catch (e) {
-    return; // about:blank, error pages: no storage of our origin
-  }
-  const num = (k) => Number(SS.getItem(k) || 0);
-  const log = (entry) => {
-    const all = JSON.parse(SS.getItem('ws:log') || '[]');
-    all.push([Date.now(), entry]);
-    SS.setItem('ws:log', JSON.stringify(all.slice(-500)));
-  };
-  const Native = window.WebSocket;
-  window.__sent = 0;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('open', () => log('open'));
-      this.addEventListener('close', (e) => log('close ' + e.code));
-      this.addEventListener('message', () => log('recv'));
-    }
-    send(data) {
-      super.send(data);
-      window.__sent++;
-      log('send');
-    }
-  };
-  function emit() {
-    const k = num('tick:next');
-    if (!k || k > num('tick:last') || num('tick:paused') || !window.SessionReplay) return false;
-    SS.setItem('tick:next', String(k + 1));
-    const host = document.getElementById('content') || document.body;
-    if (host) {
-      const el = document.createElement('p');
-      el.className = 'tick';
-      let text = 'tick ' + k + ' ';
-      while (text.length < num('tick:pad')) text += Math.random().toString(36).slice(2);
-      el.textContent = text;
-      host.appendChild(el);
-      const shown = host.getElementsByClassName('tick');
-      if (shown.length > 30) shown[0].remove();
-    }
-    window.SessionReplay.track('tick', { n: k });
-    return true;
-  }
-  window.__ticks = {
-    open(first, last, pad) {
-      SS.setItem('tick:next', String(first));
-      SS.setItem('tick:last', String(last));
-      SS.setItem('tick:pad', String(pad || 0)); // characters of random text per tick
-      SS.removeItem('tick:paused');
-    },
-    // Opens a window that gets a copy of this tab's sessionStorage, marked
-    // paused so that it does not go on with this tab's tick numbers.
-    openWindow(url) {
-      SS.setItem('tick:paused', '1');
-      window.open(url);
-      SS.removeItem('tick:paused');
-    },
-    stop() {
-      const last = num('tick:next') - 1;
-      SS.setItem('tick:last', String(last));
-      return last;
-    },
-    burst(count) {
-      let n = 0;
-      while (n < count && emit()) n++;
-      return n;
-    },
-    state() {
-      return {
-        next: num('tick:next'),
-        last: num('tick:last'),
-        held: Object.keys(SS).filter((k) => k.startsWith('sr:b:')).length,
-        heldSeqs: Object.keys(SS)
-          .filter((k) => k.startsWith('sr:b:'))
-          .map((k) => Number(k.split(':').pop())),
-        win: SS.getItem('sr:win'),
-        ws: JSON.parse(SS.getItem('ws:log') || '[]'),
-      };
-    },
-  };
-  setInterval(emit, TICK_MS);
-})();
-""".replace("TICK_MS", str(TICK_MS))
+# The page-side harness (tick emitter and socket log), run in every document of
+# the context before the page's own scripts: tests/faults_harness.js.
+HARNESS = Path(__file__).with_name("faults_harness.js")
+EMITTER = f"window.__faultsTickMs = {TICK_MS};\n" + HARNESS.read_text()
 
 
 # --- the server's store, read from its files ------------------------------------------
@@ -612,7 +524,7 @@ def test_browser_offline_for_thirty_seconds(tmp_path: Path, template_db: Path) -
         time.sleep(25)  # ticks keep coming over a stalled socket
         state = tab_state(page) or {"next": 0, "heldSeqs": []}
         before_link, held_before_link = state["next"] - 1, state["heldSeqs"]
-        page.evaluate("() => { location.href = '/products/'; }")
+        page.evaluate("(url) => window.__ticks.leave(url)", "/products/")
         with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
             page.wait_for_url("**/products/")  # the tab shows the browser's error page
         time.sleep(5)
@@ -655,9 +567,7 @@ def test_ten_quick_navigations_one_after_a_burst(tmp_path: Path, template_db: Pa
             if i == 4:
                 # 200 ticks in one task, then away before any flush or ack.
                 burst = page.evaluate(
-                    "([count, url]) => { const n = window.__ticks.burst(count);"
-                    " location.href = url; return n; }",
-                    [200, target],
+                    "([count, url]) => window.__ticks.burstThenLeave(count, url)", [200, target]
                 )
                 page.wait_for_url(target)
                 page.wait_for_load_state()

@@ -12,7 +12,16 @@ import pytest
 
 from tests.conftest import REPO
 
-BUNDLES = {"recorder.js", "player.js", "player.css"}
+BUNDLES = {
+    "recorder.js",
+    "player.js",
+    "player.css",
+    # the API docs page's Swagger UI (api/docs.py), copied from swagger-ui-dist
+    "swagger/swagger-ui-bundle.js",
+    "swagger/swagger-ui.css",
+    "swagger/init.js",
+    "swagger/LICENSE",
+}
 STATIC = "django_session_replay/static/django_session_replay/"
 
 
@@ -33,8 +42,11 @@ def test_wheel_ships_the_bundles_templates_and_migration(dist: Path) -> None:
         names = set(archive.namelist())
         recorder = archive.read(STATIC + "recorder.js")
     assert {STATIC + name for name in BUNDLES} <= names
-    template = "admin/django_session_replay/replaysession/replay.html"
-    assert f"django_session_replay/templates/{template}" in names
+    for template in (
+        "admin/django_session_replay/replaysession/replay.html",
+        "django_session_replay/api_docs.html",
+    ):
+        assert f"django_session_replay/templates/{template}" in names
     assert "django_session_replay/migrations/0001_initial.py" in names
     assert "django_session_replay/py.typed" in names
     assert b"SessionReplay" in recorder
@@ -48,3 +60,16 @@ def test_sdist_carries_bundles_not_npm_sources(dist: Path) -> None:
     assert "frontend/build_backend.py" in names
     assert "frontend/package.json" not in names
     assert not any("node_modules" in name for name in names)
+
+
+def test_twine_check_passes_on_both_artifacts(dist: Path) -> None:
+    """What PyPI would refuse (metadata, the README's rendering) fails here first."""
+    artifacts = sorted(str(path) for path in dist.iterdir())
+    assert len(artifacts) == 2, artifacts
+    result = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *artifacts],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("PASSED") == 2, result.stdout

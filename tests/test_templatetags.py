@@ -63,7 +63,24 @@ def test_site_key_setting_wins(settings) -> None:
     assert config_of(render("{% session_replay_recorder %}"))["key"] == "public-key-1"
 
 
-@pytest.mark.parametrize("value", [-1, 7])
-def test_sample_rate_is_clamped(value: float) -> None:
+@pytest.mark.parametrize("value, rate", [(-1, 0.0), (7, 1.0), (0.5, 0.5)])
+def test_sample_rate_is_clamped(value: float, rate: float) -> None:
     config = config_of(render(f"{{% session_replay_recorder sample_rate={value} %}}"))
-    assert 0 <= config["sampleRate"] <= 1
+    assert config["sampleRate"] == rate
+
+
+def test_a_setting_that_breaks_its_rule_renders_with_the_default(settings) -> None:
+    """manage.py check reports it (E012); a page never fails on it."""
+    settings.SESSION_REPLAY = {"SAMPLE_RATE": "20%", "FLUSH_BYTES": "64k", "AUTOSTART": "no"}
+    config = config_of(render("{% session_replay_recorder %}"))
+    assert (config["sampleRate"], config["flushBytes"], config["autostart"]) == (
+        1.0,
+        64 * 1024,
+        True,
+    )
+
+
+@pytest.mark.parametrize("value", ['"20%"', '"abc"', '"nan"'])
+def test_an_unreadable_tag_sample_rate_records_nobody(value: str) -> None:
+    config = config_of(render(f"{{% session_replay_recorder sample_rate={value} %}}"))
+    assert config["sampleRate"] == 0.0

@@ -196,10 +196,18 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# The app's settings, all at their defaults: recording on for every page,
+# The app's settings, at their defaults but one: recording on for every page,
 # all inputs masked, chunks in the "session_replay" storage alias (else
-# "default"). Every key is documented in docs/configuration.md.
-SESSION_REPLAY = {}
+# "default"); the pipeline runs the two built-in processors and the demo's
+# own (shop/processors.py, docs/extending.md), which logs each session's event
+# counts. Every key is documented in docs/configuration.md.
+SESSION_REPLAY = {
+    "PROCESSORS": [
+        "django_session_replay.live.processor.LivePublish",
+        "django_session_replay.storage.processor.TailCompaction",
+        "shop.processors.CountEvents",
+    ],
+}
 
 LOGGING = {
     "version": 1,
@@ -207,5 +215,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "django_session_replay": {"handlers": ["console"], "level": "INFO"},
+        "shop": {"handlers": ["console"], "level": "INFO"},
     },
 }

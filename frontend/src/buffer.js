@@ -6,17 +6,29 @@ import { enc } from './codec.js';
 
 export const GAP = 'session-replay-gap';
 
-/** An rrweb custom event (EventType.Custom = 5). */
+/**
+ * An rrweb custom event (EventType.Custom = 5).
+ * @param {'overflow' | 'too_large' | 'refused'} reason
+ * @param {number} dropped
+ * @param {number} timestamp
+ */
 export function gapEvent(reason, dropped, timestamp) {
   return { type: 5, timestamp, data: { tag: GAP, payload: { reason, dropped } } };
 }
 
+/** @typedef {{b: Uint8Array, ts: number, gap?: number}} PendingEvent  b: encoded event; gap: events an overflow marker stands for */
+
 export class Pending {
   constructor() {
-    this.q = []; // {b: encoded event, ts: timestamp, gap?: dropped count}
+    /** @type {PendingEvent[]} */
+    this.q = [];
     this.bytes = 0;
   }
 
+  /**
+   * @param {Uint8Array} b
+   * @param {number} ts
+   */
   add(b, ts) {
     this.q.push({ b, ts });
     this.bytes += b.length;
@@ -26,30 +38,34 @@ export class Pending {
    * Drops the oldest events until the queue fits in `room` bytes and puts one
    * overflow marker in front (merging with a marker already there). Returns
    * the number of events dropped by this call.
+   * @param {number} room
    */
   shrink(room) {
     if (this.bytes <= room || !this.q.length) return 0;
     let dropped = 0;
     let marker = null;
     if (this.q[0].gap) {
-      marker = this.q.shift();
+      marker = /** @type {PendingEvent} */ (this.q.shift());
       this.bytes -= marker.b.length;
     }
     const ts = marker ? marker.ts : this.q[0].ts;
     const markerRoom = 96; // an encoded marker is ~60 bytes
     while (this.q.length && this.bytes + markerRoom > room) {
-      const it = this.q.shift();
+      const it = /** @type {PendingEvent} */ (this.q.shift());
       this.bytes -= it.b.length;
       dropped++;
     }
-    const total = dropped + (marker ? marker.gap : 0);
+    const total = dropped + (marker ? marker.gap || 0 : 0);
     const b = enc(gapEvent('overflow', total, ts));
     this.q.unshift({ b, ts, gap: total });
     this.bytes += b.length;
     return dropped;
   }
 
-  /** Removes and returns the oldest events whose sizes add up to <= budget. */
+  /**
+   * Removes and returns the oldest events whose sizes add up to <= budget.
+   * @param {number} budget
+   */
   take(budget) {
     let n = 0;
     let used = 0;

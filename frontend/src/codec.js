@@ -7,8 +7,10 @@ import { Encoder } from '@msgpack/msgpack';
 // never pins a large scratch buffer in memory.
 const encoder = new Encoder({ ignoreUndefined: true });
 
+/** @param {unknown} value */
 export const enc = (value) => encoder.encode(value);
 
+/** @param {Uint8Array[]} parts */
 export function concat(parts) {
   let n = 0;
   for (const p of parts) n += p.length;
@@ -22,13 +24,20 @@ export function concat(parts) {
 }
 
 // msgpack array header for n elements (fixarray / array 16 / array 32).
+/**
+ * @param {number} n
+ * @returns {Uint8Array}
+ */
 function arrayHeader(n) {
   if (n < 16) return Uint8Array.of(0x90 | n);
   if (n < 0x10000) return Uint8Array.of(0xdc, n >> 8, n & 255);
   return Uint8Array.of(0xdd, n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255);
 }
 
-/** msgpack bytes of a list, from the msgpack bytes of its items. */
+/**
+ * msgpack bytes of a list, from the msgpack bytes of its items.
+ * @param {Uint8Array[]} items
+ */
 export function list(items) {
   return concat([arrayHeader(items.length)].concat(items));
 }
@@ -39,19 +48,31 @@ export const FRAME_OVERHEAD = 64;
 /**
  * Grows an encoded map by extra key/value pairs that are already encoded.
  * `head` must be a fixmap (fewer than 16 keys), which our frames always are.
+ * @param {Uint8Array} head
+ * @param {Uint8Array[]} pairs
+ * @param {number} count
  */
 function extendMap(head, pairs, count) {
   head[0] += count; // fixmap header is 0x80 | number of pairs
   return concat([head].concat(pairs));
 }
 
-/** A `batch` frame: {t, seq, events} from an encoded list, or {t, seq, z}. */
+/**
+ * A `batch` frame: {t, seq, events} from an encoded list, or {t, seq, z}.
+ * @param {number} seq
+ * @param {Uint8Array | null} listBytes
+ * @param {Uint8Array} [z] the raw-deflated list, instead of listBytes
+ */
 export function batchFrame(seq, listBytes, z) {
   if (z) return enc({ t: 'batch', seq, z });
-  return extendMap(enc({ t: 'batch', seq }), [enc('events'), listBytes], 1);
+  return extendMap(enc({ t: 'batch', seq }), [enc('events'), /** @type {Uint8Array} */ (listBytes)], 1);
 }
 
-/** The HTTP ingest body: {...fields (v, key, token, win, visitor), batches: [frame, ...]}. */
+/**
+ * The HTTP ingest body: {...fields (v, key, token, win, visitor), batches: [frame, ...]}.
+ * @param {Record<string, unknown>} fields
+ * @param {Uint8Array[]} frames
+ */
 export function ingestBody(fields, frames) {
   return extendMap(enc(fields), [enc('batches'), list(frames)], 1);
 }
@@ -67,7 +88,8 @@ export const canDeflate = (() => {
   }
 })();
 
+/** @param {Uint8Array} bytes */
 export async function deflate(bytes) {
-  const s = new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const s = new Blob([/** @type {BlobPart} */ (bytes)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(s).arrayBuffer());
 }

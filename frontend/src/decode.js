@@ -7,20 +7,33 @@
  * Decodes one msgpack value.
  * Extension types (msgpack timestamps) are not supported: the server never
  * sends them. Throws on malformed input.
+ * @param {Uint8Array} u8
+ * @returns {any}
  */
 export function decode(u8) {
   const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   const text = new TextDecoder();
   let o = 0;
-  const at = (n) => (o += n) - n; // offset of the next n bytes
+  /** @param {number} n */
+  const at = (n) => {
+    // subarray() would quietly return fewer bytes than a string or bin claims.
+    if (o + n > u8.length) throw new Error('msgpack: truncated');
+    return (o += n) - n; // offset of the next n bytes
+  };
+  /** @param {number} n */
   const str = (n) => text.decode(u8.subarray(o, at(n) + n));
+  /** @param {number} n */
   const bin = (n) => u8.slice(o, at(n) + n);
+  /** @param {number} n */
   const arr = (n) => {
+    /** @type {unknown[]} */
     const a = [];
     while (n--) a.push(val());
     return a;
   };
+  /** @param {number} n */
   const map = (n) => {
+    /** @type {Record<string, unknown>} */
     const m = {};
     while (n--) {
       const k = val();
@@ -31,6 +44,7 @@ export function decode(u8) {
     }
     return m;
   };
+  /** @returns {any} */
   function val() {
     if (o >= u8.length) throw new Error('msgpack: truncated');
     const b = u8[o++];

@@ -2,40 +2,70 @@
 // memory and mirrored in sessionStorage, one key per batch, so a reload or a
 // navigation in this tab re-sends them after the next page's `welcome`.
 // A key per batch means an ack deletes one key instead of rewriting a list.
-import * as st from './storage.js';
+import { toBin, fromBin } from './storage.js';
 
-const SS = 'sessionStorage';
+/**
+ * @typedef {Object} HeldBatch
+ * @property {number} seq
+ * @property {Uint8Array} f the encoded `batch` frame
+ * @property {number} n how many events it holds
+ * @property {boolean} [sent] sent on the current socket
+ * @property {boolean} [busy] being compressed: not sent or saved until done
+ * @property {boolean} [saved] mirrored in sessionStorage
+ * @property {boolean} [beaconed] already posted by a page-hide beacon
+ */
+
+/**
+ * Storage key prefix of a window's batches: sr:b:<win>:<seq>.
+ * @param {string} win
+ */
+export const heldPrefix = (win) => 'sr:b:' + win + ':';
 
 export class Held {
-  constructor(win) {
-    this.p = 'sr:b:' + win + ':';
-    this.list = []; // {seq, f: frame bytes, n: event count, sent, busy, saved}
+  /**
+   * @param {string} win the window id
+   * @param {import('./storage.js').Store} tab the tab's storage (sessionStorage)
+   */
+  constructor(win, tab) {
+    this.tab = tab;
+    this.p = heldPrefix(win);
+    /** @type {HeldBatch[]} in seq order */
+    this.list = [];
     this.bytes = 0;
-    for (const k of st.keys(SS, this.p)) {
-      const v = st.get(SS, k);
+    for (const k of tab.keys(this.p)) {
+      const v = tab.get(k);
       const i = v ? v.indexOf('|') : -1;
       const seq = +k.slice(this.p.length);
-      if (i < 0 || !(seq > 0)) continue;
-      const f = st.fromBin(v.slice(i + 1));
+      if (!v || i < 0 || !(seq > 0)) continue;
+      const f = fromBin(v.slice(i + 1));
       this.list.push({ seq, f, n: +v.slice(0, i) || 0, saved: true });
       this.bytes += f.length;
     }
     this.list.sort((a, b) => a.seq - b.seq);
   }
 
-  /** Adds a batch; `busy` batches (being compressed) are saved when done. */
+  /**
+   * Adds a batch; `busy` batches (being compressed) are saved when done.
+   * @param {HeldBatch} b
+   */
   add(b) {
     this.list.push(b);
     this.bytes += b.f.length;
     if (!b.busy) this.save(b);
   }
 
+  /** @param {HeldBatch} b */
   save(b) {
     if (this.list.indexOf(b) < 0) return; // acked or dropped meanwhile
-    b.saved = st.set(SS, this.p + b.seq, b.n + '|' + st.toBin(b.f));
+    b.saved = this.tab.set(this.p + b.seq, b.n + '|' + toBin(b.f));
   }
 
-  /** Replaces a held batch's frame (compressed or refused replacement). */
+  /**
+   * Replaces a held batch's frame (compressed or refused replacement).
+   * @param {HeldBatch} b
+   * @param {Uint8Array} f
+   * @param {number} [n] the new event count, when it changes
+   */
   replace(b, f, n) {
     if (this.list.indexOf(b) < 0) return;
     this.bytes += f.length - b.f.length;
@@ -48,12 +78,15 @@ export class Held {
     for (const b of this.list) if (!b.saved) this.save(b);
   }
 
-  /** Keeps only the batches for which keep(b) is true. */
+  /**
+   * Keeps only the batches for which keep(b) is true.
+   * @param {(b: HeldBatch) => boolean} keep
+   */
   filter(keep) {
     this.list = this.list.filter((b) => {
       if (keep(b)) return true;
       this.bytes -= b.f.length;
-      st.del(SS, this.p + b.seq);
+      this.tab.del(this.p + b.seq);
       return false;
     });
   }

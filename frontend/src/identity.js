@@ -1,55 +1,83 @@
 // Who is recording: the tab (window id + its seq counter, in sessionStorage)
-// and the visitor's session (resume token + times, in localStorage so every
-// tab of the visitor joins the same session).
-import * as st from './storage.js';
+// and the visitor (a long-lived id in localStorage). Ids are checked against
+// the server's id rule, which the config carries (protocol.idPattern).
 
-const SS = 'sessionStorage';
-const LS = 'localStorage';
-const SESSION_KEY = 'sr:session';
+import { heldPrefix } from './held.js';
 
-function randomId() {
-  const a = new Uint8Array(16);
-  crypto.getRandomValues(a);
-  return Array.from(a, (x) => (x + 256).toString(16).slice(1)).join('');
-}
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/; // the server's window id rule (docs/protocol.md)
+/** @typedef {import('./storage.js').Store} Store */
 
 // A tab opened by window.open (or "Duplicate tab") starts with a copy of its
 // opener's sessionStorage, window id, seq counter and held batches included.
 // Two tabs numbering batches in one window would collide on the server (a
 // re-sent seq is acknowledged, not stored), so the owner of a window id keeps
 // a fresh mark in localStorage and a copy that sees it takes an id of its own.
+// The mark counts as fresh for LIVE_MS and is renewed every BEAT_MS, so an
+// owner that is merely busy for a moment is not mistaken for a gone one.
 const LIVE_MS = 3000;
 const BEAT_MS = 1000;
 
-/** This tab's window id, [0-9a-f]{32}: survives reloads, not shared by tabs. */
-export function windowId() {
-  let id = st.get(SS, 'sr:win');
-  const valid = id && ID.test(id);
-  if (valid && !ownedElsewhere(id)) return id;
-  if (valid) forgetCopy(id);
+// Storage keys (this client's own; the server never sees them).
+const WIN_KEY = 'sr:win';
+const VISITOR_KEY = 'sr:visitor';
+/** @param {string} win */
+const liveKey = (win) => 'sr:live:' + win;
+/** @param {string} win */
+const counterKey = (win) => 'sr:ctr:' + win;
+
+/** 32 random hex digits. */
+function randomId() {
+  const a = new Uint8Array(16);
+  crypto.getRandomValues(a);
+  return Array.from(a, (x) => (x + 256).toString(16).slice(1)).join('');
+}
+
+/**
+ * This tab's window id: survives reloads, not shared by tabs.
+ * @param {Store} tab sessionStorage
+ * @param {Store} local localStorage (ownership marks)
+ * @param {RegExp} idRule the server's id rule
+ * @param {number} [now]
+ */
+export function windowId(tab, local, idRule, now = Date.now()) {
+  let id = tab.get(WIN_KEY);
+  if (id && idRule.test(id)) {
+    if (!ownedElsewhere(local, id, now)) return id;
+    forgetCopy(tab, id);
+  }
   id = randomId();
-  st.set(SS, 'sr:win', id);
+  tab.set(WIN_KEY, id);
   return id;
 }
 
-function ownedElsewhere(win) {
-  const mark = st.getJSON(LS, 'sr:live:' + win);
-  return !!mark && Math.abs(Date.now() - mark.at) < LIVE_MS;
+/**
+ * @param {Store} local
+ * @param {string} win
+ * @param {number} now
+ */
+function ownedElsewhere(local, win, now) {
+  const mark = local.getJSON(liveKey(win));
+  return !!mark && Math.abs(now - mark.at) < LIVE_MS;
 }
 
-/** The opener owns these batches and delivers them; the copy drops its copies. */
-function forgetCopy(win) {
-  st.del(SS, 'sr:ctr:' + win);
-  for (const k of st.keys(SS, 'sr:b:' + win + ':')) st.del(SS, k);
+/**
+ * The opener owns these batches and delivers them; the copy drops its copies.
+ * @param {Store} tab
+ * @param {string} win
+ */
+function forgetCopy(tab, win) {
+  tab.del(counterKey(win));
+  for (const k of tab.keys(heldPrefix(win))) tab.del(k);
 }
 
-/** Marks `win` as owned by this page until it is hidden for good. */
-export function keepOwnership(win) {
-  const key = 'sr:live:' + win;
+/**
+ * Marks `win` as owned by this page until it is hidden for good.
+ * @param {string} win
+ * @param {Store} local
+ */
+export function keepOwnership(win, local) {
+  const key = liveKey(win);
   let timer = 0;
-  const beat = () => st.setJSON(LS, key, { at: Date.now() });
+  const beat = () => local.setJSON(key, { at: Date.now() });
   const begin = () => {
     beat();
     if (!timer) timer = setInterval(beat, BEAT_MS);
@@ -58,7 +86,7 @@ export function keepOwnership(win) {
   addEventListener('pagehide', () => {
     clearInterval(timer);
     timer = 0;
-    st.del(LS, key); // a reload or the next page of this tab takes it again
+    local.del(key); // a reload or the next page of this tab takes it again
   });
   addEventListener('pageshow', (e) => {
     if (e.persisted) begin(); // back from the back/forward cache
@@ -66,18 +94,31 @@ export function keepOwnership(win) {
 }
 
 /**
- * The visitor id, [0-9a-f]{32}, kept in localStorage across sessions. The
- * server binds resume tokens to it (hello and ingest `visitor` field) and
- * lets staff find a visitor's sessions. In memory only when storage is off.
+ * The visitor id, kept in localStorage across sessions. The server binds
+ * resume tokens to it (hello and ingest `visitor` field) and lets staff find
+ * a visitor's sessions. In memory only when storage is off.
  */
-let memVisitor = null;
-export function visitorId() {
-  let id = st.get(LS, 'sr:visitor');
-  if (id && ID.test(id)) return id;
-  id = memVisitor || randomId();
-  memVisitor = id;
-  st.set(LS, 'sr:visitor', id);
-  return id;
+export class Visitor {
+  /**
+   * @param {Store} local
+   * @param {RegExp} idRule
+   */
+  constructor(local, idRule) {
+    this.local = local;
+    this.idRule = idRule;
+    /** @type {string | null} */
+    this.mem = null;
+  }
+
+  /** Read on every call: another tab may have set it first. */
+  id() {
+    let id = this.local.get(VISITOR_KEY);
+    if (id && this.idRule.test(id)) return id;
+    id = this.mem || randomId();
+    this.mem = id;
+    this.local.set(VISITOR_KEY, id);
+    return id;
+  }
 }
 
 /**
@@ -86,11 +127,19 @@ export function visitorId() {
  * session's resume token (used by the page-hide beacon).
  */
 export class Counter {
-  constructor(win) {
-    this.k = 'sr:ctr:' + win;
-    const c = st.getJSON(SS, this.k) || {};
+  /**
+   * @param {string} win
+   * @param {Store} tab
+   */
+  constructor(win, tab) {
+    this.tab = tab;
+    this.k = counterKey(win);
+    const c = tab.getJSON(this.k) || {};
+    /** @type {string | null} */
     this.sid = typeof c.sid === 'string' ? c.sid : null;
+    /** @type {string | null} */
     this.token = typeof c.token === 'string' ? c.token : null;
+    /** @type {number} */
     this.seq = c.seq > 0 ? c.seq : 0;
   }
 
@@ -101,27 +150,6 @@ export class Counter {
   }
 
   save() {
-    st.setJSON(SS, this.k, { sid: this.sid, token: this.token, seq: this.seq });
+    this.tab.setJSON(this.k, { sid: this.sid, token: this.token, seq: this.seq });
   }
-}
-
-/** {token, sid, start, last} shared by the visitor's tabs, or null. */
-export function readSession() {
-  const s = st.getJSON(LS, SESSION_KEY);
-  return s && typeof s.token === 'string' ? s : null;
-}
-
-/** Returns false when localStorage refused the write. */
-export function writeSession(s) {
-  return st.setJSON(LS, SESSION_KEY, s);
-}
-
-export function clearSession(sid) {
-  const s = readSession();
-  if (s && s.sid === sid) st.del(LS, SESSION_KEY); // only if no other tab moved on
-}
-
-/** Whether a session can no longer be resumed (idle or too long). */
-export function expired(s, now, cfg) {
-  return now - s.last > cfg.idleTimeoutMs || now - s.start > cfg.maxDurationMs;
 }

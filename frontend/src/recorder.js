@@ -2,160 +2,107 @@
 // exactly once (see docs/protocol.md). Loaded with <script defer> right after
 // the <script type="application/json" id="session-replay-config"> element.
 //
-// Flow: rrweb emit -> Pending (encoded events, bounded) -> cut into a batch
-// with the next seq of this window -> Held (memory + sessionStorage) -> sent
-// over the socket -> dropped on ack. On page hide the rest goes by beacon too.
+// Flow: rrweb emit -> Batcher (pending events, cut into batches with the next
+// seq of this window, held in memory + sessionStorage) -> Transport (sent
+// over the socket, dropped on ack). On page hide the rest goes by beacon too.
+// This file only wires the modules to each other and to the page.
 import { record } from '@rrweb/record';
-import { enc, list, batchFrame, ingestBody, FRAME_OVERHEAD, canDeflate, deflate } from './codec.js';
-import { Pending, gapEvent } from './buffer.js';
+import { canDeflate, deflate } from './codec.js';
+import { readConfig, recorderConfig, wsUrl } from './config.js';
+import { Batcher } from './batcher.js';
+import { beacon } from './beacon.js';
 import { Held } from './held.js';
+import { Counter, Visitor, keepOwnership, windowId } from './identity.js';
+import { buildPlugins } from './plugins.js';
+import { Session } from './session.js';
+import { webStore } from './storage.js';
 import { Transport } from './transport.js';
-import * as id from './identity.js';
-import * as st from './storage.js';
 
-const DEFAULTS = {
-  v: 1,
-  ws: '/ws/session-replay/',
-  ingest: '/session-replay/api/ingest',
-  key: '',
-  autostart: true,
-  sampleRate: 1,
-  maskAllInputs: true,
-  maskTextSelector: null,
-  blockSelector: null,
-  flushIntervalMs: 2000,
-  flushBytes: 65536,
-  maxFrameBytes: 1048576,
-  maxBufferBytes: 2 << 20,
-  idleTimeoutMs: 30 * 60 * 1000,
-  maxDurationMs: 12 * 3600 * 1000,
-  checkoutEveryNms: 5 * 60 * 1000,
-};
-// Browsers cap the data of all in-flight beacons of a page at 64 KiB.
-const BEACON_MAX = 60000;
-// Smaller lists are not worth the async round trip through CompressionStream.
-const COMPRESS_MIN = 1024;
-// Closes that mean "this very batch was refused": replace it with a gap
-// marker instead of re-sending it forever.
-const REFUSED = [4000, 4002, 4003];
-const SESSION_FULL = 4009;
+/** @typedef {import('./config.js').RecorderConfig} RecorderConfig */
+/** @typedef {{start(): void, stop(): void, track(name: string, data?: unknown): void, readonly sessionId: string | null}} SessionReplayApi */
 
-function readConfig() {
-  const el = document.getElementById('session-replay-config');
-  if (!el) return null;
-  try {
-    const c = JSON.parse(el.textContent);
-    return c && typeof c === 'object' ? c : null;
-  } catch (e) {
-    return null;
-  }
+// The per-tab sampling decision, this client's own storage key.
+const SAMPLE_KEY = 'sr:sample';
+
+/** What the hello frame says about the page. */
+function pageInfo() {
+  return {
+    url: location.href,
+    title: document.title || '',
+    referrer: document.referrer || '',
+    ua: navigator.userAgent,
+    screen: [screen.width | 0, screen.height | 0],
+    viewport: [innerWidth | 0, innerHeight | 0],
+  };
 }
 
-/** "/ws/x/" or "ws(s)://host/x/" (or http(s)) -> absolute ws(s):// URL. */
-function wsUrl(path) {
-  const u = new URL(path, location.href);
-  if (u.protocol === 'http:') u.protocol = 'ws:';
-  else if (u.protocol === 'https:') u.protocol = 'wss:';
-  return u.href;
-}
-
+/**
+ * @param {RecorderConfig} cfg
+ * @returns {SessionReplayApi}
+ */
 function create(cfg) {
-  const win = id.windowId();
-  id.keepOwnership(win);
-  const ctr = new id.Counter(win);
-  const held = new Held(win);
-  let pending = new Pending();
-  const budget = cfg.maxFrameBytes - FRAME_OVERHEAD;
+  const tab = webStore('sessionStorage');
+  const local = webStore('localStorage');
+  const win = windowId(tab, local, cfg.protocol.idRule);
+  keepOwnership(win, local);
+  const visitor = new Visitor(local, cfg.protocol.idRule);
+  const session = new Session(local, cfg);
+  const counter = new Counter(win, tab);
+  const batcher = new Batcher({
+    held: new Held(win, tab),
+    counter,
+    maxFrameBytes: cfg.maxFrameBytes,
+    maxBufferBytes: cfg.maxBufferBytes,
+    deflate: canDeflate ? deflate : null,
+    compressed: pump,
+  });
+  const t = new Transport(wsUrl(cfg.ws, location.href), { hello, welcome, ack, closed, drain: pump }, cfg.protocol);
 
-  let stopRecording = null; // rrweb's stop function while recording
-  let sid = null; // session id welcomed on this page
-  let cutOnPage = false; // some of this page's events went into a batch
-  let wantSnapshot = false; // retake Meta + FullSnapshot when there is room
-  let refused = 0; // seq of a batch the server closed the socket on
-  let lastTouch = 0;
-  let mem = null; // copy of the shared session record, for when storage is off
-  let lsOff = false; // localStorage refused a write: trust only `mem`
+  /** @type {(() => void) | null} rrweb's stop function while recording */
+  let stopRecording = null;
+  /** @type {string | null} session id welcomed on this page */
+  let sid = null;
+  /** @type {ReturnType<typeof setInterval> | 0} */
   let interval = 0;
+  /** @type {ReturnType<typeof setTimeout> | 0} */
   let soon = 0;
 
-  ctr.seq = Math.max(ctr.seq, held.list.length ? held.list[held.list.length - 1].seq : 0);
-
-  const t = new Transport(wsUrl(cfg.ws), { hello, welcome, ack, closed, drain: pump });
-
-  const session = () => (!lsOff && id.readSession()) || mem;
-
   function hello() {
-    const s = session();
-    const fresh = s && !id.expired(s, Date.now(), cfg);
     return {
       t: 'hello',
       v: cfg.v,
       key: cfg.key,
-      token: fresh ? s.token : null,
+      token: session.resumeToken(Date.now()),
       win,
-      visitor: id.visitorId(),
-      page: {
-        url: location.href,
-        title: document.title || '',
-        referrer: document.referrer || '',
-        ua: navigator.userAgent,
-        screen: [screen.width | 0, screen.height | 0],
-        viewport: [innerWidth | 0, innerHeight | 0],
-      },
+      visitor: visitor.id(),
+      page: pageInfo(),
     };
   }
 
+  /** @param {{sid: string, token: string, seq: number}} m */
   function welcome(m) {
     const now = Date.now();
-    if (ctr.sid && ctr.sid !== m.sid) {
-      // A new session: what this window still holds was numbered for the
-      // old one, which the server no longer resumes. Start again at seq 1,
-      // and give the new session a snapshot if this page's went elsewhere.
-      held.filter(() => false);
-      ctr.seq = 0;
-      if (cutOnPage) {
-        // Pending events are deltas against a snapshot the new session lacks.
-        pending = new Pending();
-        wantSnapshot = true;
-      }
-    }
-    const s = session();
-    mem = { token: m.token, sid: m.sid, start: s && s.sid === m.sid ? s.start : now, last: now };
-    if (!id.writeSession(mem)) lsOff = true;
+    batcher.welcomed(m.sid, m.token, m.seq, now);
+    session.welcomed(m.sid, m.token, now);
     sid = m.sid;
-    ctr.sid = m.sid;
-    ctr.token = m.token;
-    ctr.seq = Math.max(ctr.seq, m.seq | 0); // never reuse a seq the server has
-    ctr.save();
-    held.filter((b) => b.seq > m.seq);
-    const first = held.list[0];
-    if (refused && first && first.seq === refused) {
-      const gap = enc(gapEvent('refused', first.n, now));
-      held.replace(first, batchFrame(first.seq, list([gap])), 1);
-    }
-    refused = 0;
-    for (const b of held.list) b.sent = false;
     flush();
   }
 
+  /** @param {number} seq */
   function ack(seq) {
-    held.filter((b) => b.seq !== seq);
+    batcher.acked(seq);
     pump();
     idleClose();
   }
 
-  function closed(code, welcomed) {
-    const first = held.list[0];
-    if (welcomed && REFUSED.indexOf(code) >= 0 && first && first.sent) refused = first.seq;
-    if (code === SESSION_FULL) {
-      // The session takes no more: the next hello must start a new one.
-      id.clearSession(ctr.sid);
-      mem = null;
-    }
+  /** @param {import('./transport.js').Closed} c */
+  function closed(c) {
+    if (c.refused) batcher.noteRefused();
+    if (c.sessionFull) session.forget(counter.sid);
     if (t.fatal) {
       // bad key, forbidden origin or unsupported version: stop for this page.
       halt();
-      pending = new Pending();
+      batcher.dropPending();
       clearInterval(interval);
       interval = 0;
     }
@@ -163,76 +110,35 @@ function create(cfg) {
 
   /** Sends held batches in seq order, as far as the socket allows. */
   function pump() {
-    for (const b of held.list) {
-      if (b.sent) continue;
-      if (b.busy || !t.send(b.f)) break; // keep order: wait for this one
-      b.sent = true;
-    }
+    batcher.pump((f) => t.send(f));
   }
 
-  /** Cuts pending events into batches (only while welcomed, unless forced). */
+  /**
+   * Cuts pending events into batches (only while welcomed, unless forced).
+   * @param {boolean} [force] the page is going away or recording stopped
+   */
   function flush(force) {
     clearTimeout(soon);
     soon = 0;
     if (force || t.ready) {
-      if (!force && wantSnapshot && stopRecording && held.bytes < cfg.maxBufferBytes / 2) {
-        wantSnapshot = false;
+      if (!force && stopRecording && batcher.snapshotDue()) {
         record.takeFullSnapshot(true); // emits Meta + FullSnapshot into pending
       }
-      while (pending.q.length) cut(!force);
+      batcher.cutAll(!force);
     }
     pump();
     idleClose();
   }
 
-  function cut(compress) {
-    const items = pending.take(budget);
-    const bytes = list(items.map((i) => i.b));
-    const seq = ctr.next();
-    const b = { seq, f: batchFrame(seq, bytes), n: items.length, sent: false };
-    b.busy = compress && canDeflate && bytes.length >= COMPRESS_MIN;
-    held.add(b);
-    cutOnPage = true;
-    if (!b.busy) return;
-    deflate(bytes)
-      .then((z) => {
-        if (z.length < bytes.length) held.replace(b, batchFrame(seq, null, z));
-      })
-      .catch(() => {})
-      .then(() => {
-        b.busy = false;
-        if (!b.saved) held.save(b);
-        pump();
-      });
-  }
-
+  /** @param {import('@rrweb/types').eventWithTime} ev */
   function emit(ev) {
     try {
-      let b = enc(ev);
-      if (b.length > budget) b = enc(gapEvent('too_large', 1, ev.timestamp));
-      pending.add(b, ev.timestamp);
-      if (pending.shrink(cfg.maxBufferBytes - held.bytes)) wantSnapshot = true;
-      touch(Date.now());
-      if (pending.bytes >= cfg.flushBytes && t.ready && !soon) soon = setTimeout(tick, 0);
+      batcher.add(ev);
+      const now = Date.now();
+      if (session.touch(counter.sid, now) && t.ready) t.restart();
+      if (batcher.pending.bytes >= cfg.flushBytes && t.ready && !soon) soon = setTimeout(tick, 0);
     } catch (e) {
       /* never throw into rrweb or the page */
-    }
-  }
-
-  /** Notes activity (at most once a second) and rotates an expired session. */
-  function touch(now) {
-    if (now - lastTouch < 1000) return;
-    lastTouch = now;
-    const s = session();
-    if (!s) return;
-    if (s.sid !== ctr.sid || id.expired(s, now, cfg)) {
-      // Idle/too long, or another tab already moved to a new session: a new
-      // hello picks the right token (or none).
-      if (t.ready) t.restart();
-    } else {
-      s.last = now;
-      mem = s;
-      if (!id.writeSession(s)) lsOff = true;
     }
   }
 
@@ -251,7 +157,7 @@ function create(cfg) {
 
   /** Closes the socket once nothing is left to deliver and we are stopped. */
   function idleClose() {
-    if (stopRecording || held.list.length || pending.q.length) return;
+    if (stopRecording || !batcher.empty) return;
     t.close();
     clearInterval(interval);
     interval = 0;
@@ -267,32 +173,15 @@ function create(cfg) {
     stopRecording = null;
   }
 
-  function beacon() {
-    if (!ctr.token || !navigator.sendBeacon) return;
-    let size = 512; // the envelope: v, key, token, win, visitor
-    const picked = [];
-    for (const b of held.list) {
-      // Once per batch: navigation fires both visibilitychange and pagehide.
-      // Whatever a beacon failed to deliver, the next page's socket re-sends.
-      if (b.beaconed || size + b.f.length > BEACON_MAX) continue; // whole batches only
-      picked.push(b);
-      size += b.f.length;
-    }
-    if (!picked.length) return;
-    const frames = picked.map((b) => b.f);
-    const body = ingestBody({ v: cfg.v, key: cfg.key, token: ctr.token, win, visitor: id.visitorId() }, frames);
-    if (navigator.sendBeacon(cfg.ingest, new Blob([body], { type: 'application/msgpack' }))) {
-      for (const b of picked) b.beaconed = true;
-    }
-  }
-
   /** Page going away or hidden: batch everything, keep it, beacon it. */
   function hide() {
     try {
-      if (!held.list.length && !pending.q.length) return;
+      if (batcher.empty) return;
       flush(true);
-      held.saveAll();
-      beacon();
+      batcher.held.saveAll();
+      if (!counter.token || !navigator.sendBeacon) return;
+      const envelope = { v: cfg.v, key: cfg.key, token: counter.token, win, visitor: visitor.id() };
+      beacon(batcher.held.list, cfg.ingest, envelope, (url, data) => navigator.sendBeacon(url, data));
     } catch (e) {
       /* silent */
     }
@@ -308,7 +197,7 @@ function create(cfg) {
 
   // Batches left by the previous page of this tab are delivered even if this
   // page does not record (yet).
-  if (held.list.length) run();
+  if (batcher.held.list.length) run();
 
   return {
     start() {
@@ -317,12 +206,13 @@ function create(cfg) {
         stopRecording =
           record({
             emit,
-            maskAllInputs: !!cfg.maskAllInputs,
+            maskAllInputs: cfg.maskAllInputs,
             // Password fields are always masked; there is no way to unmask them.
             maskInputOptions: { password: true },
             maskTextSelector: cfg.maskTextSelector || undefined,
             blockSelector: cfg.blockSelector || undefined,
             checkoutEveryNms: cfg.checkoutEveryNms || undefined,
+            plugins: buildPlugins(cfg.plugins || []),
             errorHandler: () => true, // rrweb observer errors stay ours
           }) || null;
       } catch (e) {
@@ -352,24 +242,29 @@ function create(cfg) {
   };
 }
 
+/** Does nothing: page code may call the API whether or not we record. */
+const inert = { start() {}, stop() {}, track() {}, sessionId: null };
+
 function init() {
-  if (window.SessionReplay) return;
-  const raw = readConfig();
-  const cfg = Object.assign({}, DEFAULTS, raw);
+  const w = /** @type {Window & {SessionReplay?: SessionReplayApi}} */ (window);
+  if (w.SessionReplay) return;
+  /** @type {SessionReplayApi | null} */
   let r = null;
+  const cfg = recorderConfig(readConfig('session-replay-config'));
   try {
-    if (raw && typeof WebSocket === 'function') r = create(cfg);
+    if (cfg && typeof WebSocket === 'function') r = create(cfg);
   } catch (e) {
     r = null;
   }
-  // Without a config the API still exists, so page code calling it never breaks.
-  window.SessionReplay = r || { start() {}, stop() {}, track() {}, sessionId: null };
-  if (!r || !cfg.autostart) return;
+  // Without a (complete) config the API still exists, so page code calling it never breaks.
+  w.SessionReplay = r || inert;
+  if (!r || !cfg || !cfg.autostart) return;
   // The sampling decision is kept per tab so a visitor's tab stays consistent.
-  let pick = st.get('sessionStorage', 'sr:sample');
+  const tab = webStore('sessionStorage');
+  let pick = tab.get(SAMPLE_KEY);
   if (pick !== '1' && pick !== '0') {
-    pick = Math.random() < Number(cfg.sampleRate) ? '1' : '0';
-    st.set('sessionStorage', 'sr:sample', pick);
+    pick = Math.random() < cfg.sampleRate ? '1' : '0';
+    tab.set(SAMPLE_KEY, pick);
   }
   if (pick === '1') r.start();
 }

@@ -1,35 +1,69 @@
 // One WebSocket to the ingest server: hello / welcome / ack, reconnecting
 // with jittered exponential backoff. It fails silently (the page must never
 // see an error from us) and paces its sends below the server's rate limits.
+// What a close code means (final, refused batch, full session) comes from the
+// server, through the config's `protocol`.
 import { enc } from './codec.js';
 import { decode } from './decode.js';
 
-// bad_key, origin_forbidden, unsupported_version: retrying cannot help.
-const FATAL = [4004, 4005, 4007];
+// Reconnect delays: this client's choice, not the server's.
 const BACKOFF_MS = 500;
 const BACKOFF_MAX_MS = 30000;
-// The server allows 50 frames and 4 MiB per second by default; stay at half
-// so re-sending a large backlog after a reconnect is not rate_limited.
-const RATE_FRAMES = 25;
-const RATE_BYTES = 2 << 20;
+// A connection that stayed welcomed this long was healthy: start the backoff over.
+const HEALTHY_MS = 10000;
+// The pacing window of the send budget (protocol.pace is per second).
+const PACE_WINDOW_MS = 1000;
+
+/**
+ * @typedef {Object} CloseRules what the server's close codes mean
+ * @property {number[]} fatal retrying cannot help: stop for this page
+ * @property {number[]} refused the batch being sent was refused
+ * @property {number} sessionFull the session takes nothing more
+ * @property {{frames: number, bytes: number}} pace send budget per second
+ */
+
+/**
+ * @typedef {Object} Closed what a close means for the recorder
+ * @property {number} code
+ * @property {boolean} refused the server refused a batch of this (welcomed) socket
+ * @property {boolean} sessionFull the next hello must start a new session
+ */
+
+/**
+ * @typedef {Object} TransportHandlers
+ * @property {() => Record<string, unknown>} hello the hello frame to send
+ * @property {(msg: {sid: string, token: string, seq: number}) => void} welcome
+ * @property {(seq: number) => void} ack
+ * @property {(c: Closed) => void} closed
+ * @property {() => void} drain sending may go on (the pacing window moved)
+ */
+
+/** @typedef {new (url: string) => WebSocket} SocketClass */
 
 export class Transport {
   /**
-   * h.hello() -> hello frame object; h.welcome(msg); h.ack(seq);
-   * h.closed(code, wasWelcomed); h.drain() when sending may go on.
+   * @param {string} url
+   * @param {TransportHandlers} h
+   * @param {CloseRules} rules
+   * @param {SocketClass} [Socket] the WebSocket class (tests pass a fake)
    */
-  constructor(url, h) {
+  constructor(url, h, rules, Socket = WebSocket) {
     this.url = url;
     this.h = h;
+    this.rules = rules;
+    this.Socket = Socket;
+    /** @type {WebSocket | null} */
     this.ws = null;
     this.ready = false; // welcomed on the current socket
     this.want = false; // we want a connection
     this.fatal = false;
     this.tries = 0;
+    /** @type {ReturnType<typeof setTimeout> | 0} */
     this.timer = 0;
     this.winStart = 0;
     this.winFrames = 0;
     this.winBytes = 0;
+    /** @type {ReturnType<typeof setTimeout> | 0} */
     this.drainTimer = 0;
   }
 
@@ -38,9 +72,10 @@ export class Transport {
     if (this.fatal || this.ws) return;
     clearTimeout(this.timer);
     this.timer = 0;
+    /** @type {WebSocket} */
     let ws;
     try {
-      ws = new WebSocket(this.url);
+      ws = new this.Socket(this.url);
     } catch (e) {
       return this.retry();
     }
@@ -72,9 +107,15 @@ export class Transport {
       if (ws !== this.ws) return;
       this.ws = null;
       this.ready = false;
-      if (welcomedAt && Date.now() - welcomedAt > 10000) this.tries = 0;
-      if (FATAL.indexOf(e.code) >= 0) this.fatal = true;
-      this.h.closed(e.code, !!welcomedAt);
+      if (welcomedAt && Date.now() - welcomedAt > HEALTHY_MS) this.tries = 0;
+      const r = this.rules;
+      if (r.fatal.indexOf(e.code) >= 0) this.fatal = true;
+      this.h.closed({
+        code: e.code,
+        // Before welcome no batch was sent, so none can have been refused.
+        refused: !!welcomedAt && r.refused.indexOf(e.code) >= 0,
+        sessionFull: e.code === r.sessionFull,
+      });
       this.retry();
     };
   }
@@ -114,6 +155,7 @@ export class Transport {
     if (ws) this.shut(ws);
   }
 
+  /** @param {WebSocket} ws */
   shut(ws) {
     try {
       ws.close(1000);
@@ -122,6 +164,10 @@ export class Transport {
     }
   }
 
+  /**
+   * @param {WebSocket} ws
+   * @param {Uint8Array} bytes
+   */
   raw(ws, bytes) {
     try {
       ws.send(bytes);
@@ -131,21 +177,27 @@ export class Transport {
     }
   }
 
-  /** Sends a frame if welcomed and within the pacing budget; else false. */
+  /**
+   * Sends a frame if welcomed and within the pacing budget; else false.
+   * @param {Uint8Array} bytes
+   */
   send(bytes) {
-    if (!this.ready) return false;
+    if (!this.ready || !this.ws) return false;
     const now = Date.now();
-    if (now - this.winStart >= 1000) {
+    if (now - this.winStart >= PACE_WINDOW_MS) {
       this.winStart = now;
       this.winFrames = 0;
       this.winBytes = 0;
     }
-    if (this.winFrames >= RATE_FRAMES || (this.winBytes && this.winBytes + bytes.length > RATE_BYTES)) {
+    const pace = this.rules.pace;
+    // The first frame of a window always goes, however large: it fits a
+    // frame, so waiting would never make it fit the budget better.
+    if (this.winFrames >= pace.frames || (this.winBytes && this.winBytes + bytes.length > pace.bytes)) {
       if (!this.drainTimer) {
         this.drainTimer = setTimeout(() => {
           this.drainTimer = 0;
           this.h.drain();
-        }, this.winStart + 1000 - now);
+        }, this.winStart + PACE_WINDOW_MS - now);
       }
       return false;
     }

@@ -11,6 +11,7 @@ from django.core.checks import CheckMessage, Error, Warning, register
 from .conf import conf
 from .config.checks import check_settings
 from .config.routes import check_websocket_route
+from .config.tasks import check_task_backend
 
 
 @register()
@@ -48,8 +49,8 @@ def check_setup(**kwargs: Any) -> list[CheckMessage]:
 @register()
 def check_configuration(**kwargs: Any) -> list[CheckMessage]:
     messages = check_settings()
-    if not messages:  # a valid WEBSOCKET_PATH first
-        messages = check_websocket_route()
+    if not messages:  # valid values first (a valid WEBSOCKET_PATH, TASK_BACKEND)
+        messages = check_websocket_route() + check_task_backend()
     return messages
 
 

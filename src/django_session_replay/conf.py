@@ -189,6 +189,12 @@ class Settings:
         return bool(_get("LIVE_GROUPS"))
 
     @property
+    def TASK_BACKEND(self) -> str | None:
+        """Alias in ``settings.TASKS`` that runs the app's tasks; None: a thread here."""
+        alias = _get("TASK_BACKEND")
+        return None if alias is None else str(alias)
+
+    @property
     def PROCESSORS(self) -> list[str]:
         """Dotted paths of the pipeline's processors, run in this order."""
         return [str(path) for path in _get("PROCESSORS")]

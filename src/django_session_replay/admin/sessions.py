@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -15,30 +15,41 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from django_session_replay.conf import conf
-from django_session_replay.models import ReplaySession
+from django_session_replay.models import ReplaySession, ReplaySessionQuerySet
 from django_session_replay.storage import reader
 from django_session_replay.wire.codes import Code
 
 from .formatting import human_bytes, human_duration
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # ModelAdmin is generic in the stubs only; at run time it takes no subscript.
+    SessionModelAdmin = admin.ModelAdmin[ReplaySession]
+else:
+    SessionModelAdmin = admin.ModelAdmin
 
 
 class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [("active", _("Active")), ("inactive", _("Inactive"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # The changelist's queryset comes from ReplaySession.objects (the base class
+        # types it QuerySet[Any]).
+        sessions = cast(ReplaySessionQuerySet, queryset)
         if self.value() == "active":
-            return queryset.active()  # type: ignore[attr-defined, no-any-return]
+            return sessions.active()
         if self.value() == "inactive":
-            return queryset.inactive()  # type: ignore[attr-defined, no-any-return]
+            return sessions.inactive()
         return queryset
 
 
 @admin.register(ReplaySession)
-class ReplaySessionAdmin(admin.ModelAdmin):
+class ReplaySessionAdmin(SessionModelAdmin):
     list_display = [
         "replay_link",
         "status_label",

@@ -13,6 +13,9 @@ from django.urls import reverse
 from ninja import Query
 from ninja.pagination import paginate
 
+# What ninja.Query(...) calls; mypy knows ninja.Query only as an annotation.
+from ninja.params.functions import Query as query_param
+
 from django_session_replay.models import ReplaySession
 from django_session_replay.storage import ndjson, reader
 from django_session_replay.wire.frames import ID_PATTERN
@@ -75,7 +78,7 @@ def get_session(request: HttpRequest, session_id: UUID) -> Any:
 def session_events(
     request: HttpRequest,
     session_id: UUID,
-    window: str | None = Query(None, pattern=ID_PATTERN),  # noqa: B008
+    window: str | None = query_param(None, pattern=ID_PATTERN),  # noqa: B008
 ) -> Any:
     session = get_object_or_404(ReplaySession, pk=session_id)
     pieces = ndjson.pieces(session.pk, window)

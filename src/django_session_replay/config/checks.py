@@ -84,7 +84,7 @@ def processors(user: dict[Any, Any]) -> list[CheckMessage]:
     for path in user.get("PROCESSORS", KEYS["PROCESSORS"].default):
         try:
             loaded = import_string(path)
-        except ImportError as exc:
+        except Exception as exc:  # ImportError, or what importing it raised (a bad TASKS)
             problem = f"cannot be imported ({exc})"
         else:
             if isinstance(loaded, type) and issubclass(loaded, Processor):

@@ -110,6 +110,9 @@ KEYS: dict[str, Key] = {
     "COMPRESSION_LEVEL": Key(11, integer(1, 22)),  # zstd; bench/README.md has the figures
     "RETENTION_DAYS": Key(30, integer(0)),
     "LIVE_GROUPS": Key(True, boolean),
+    # None: tasks run in this process on one background thread; else an alias of
+    # settings.TASKS (config/tasks.py checks it is one).
+    "TASK_BACKEND": Key(None, text(optional=True)),
     "PROCESSORS": Key(
         [
             "django_session_replay.live.processor.LivePublish",

@@ -28,7 +28,17 @@ def close_stale_connections() -> None:
 
 def in_db_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """``func`` run in Django's thread for sync database work, stale connections closed."""
+    return sync_to_async(closing(func), thread_sensitive=True)
 
+
+def in_worker_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """``func`` run in one of asgiref's pool threads (not queued behind the group
+    committer in Django's thread), stale connections closed: the pool's threads
+    outlive the call, and a connection left open there is never closed."""
+    return sync_to_async(closing(func), thread_sensitive=False)
+
+
+def closing(func: Callable[P, R]) -> Callable[P, R]:
     @wraps(func)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
         close_stale_connections()
@@ -37,4 +47,4 @@ def in_db_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
         finally:
             close_stale_connections()
 
-    return sync_to_async(call, thread_sensitive=True)
+    return call

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from uuid import UUID
 
-from asgiref.sync import sync_to_async
 from django.utils.module_loading import import_string
 
 from django_session_replay.conf import conf
+from django_session_replay.ingest import db
 from django_session_replay.models import ReplaySession
 from django_session_replay.signals import batch_stored
 from django_session_replay.wire.frames import Batch
@@ -49,7 +49,7 @@ class Processor:
         """Sync work on a group of committed batches (of any sessions)."""
 
     async def aprocess(self, stored: Sequence[StoredBatch]) -> None:
-        await sync_to_async(self.process, thread_sensitive=False)(stored)
+        await db.in_worker_thread(self.process)(stored)
 
 
 @cache
@@ -77,7 +77,7 @@ async def run(stored: Sequence[StoredBatch]) -> None:
                 ", ".join(sessions),
             )
     if batch_stored.has_listeners():
-        await sync_to_async(send_signal, thread_sensitive=False)(stored)
+        await db.in_worker_thread(send_signal)(stored)
 
 
 def send_signal(stored: Sequence[StoredBatch]) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from django_session_replay import lifecycle
@@ -125,18 +127,28 @@ def save_totals(sessions: list[ReplaySession]) -> None:
     """One UPDATE per session, sent as one executemany. (QuerySet.bulk_update builds
     a CASE expression for every field of every row: it took half a group's time.)"""
     meta = ReplaySession._meta
-    fields = [meta.get_field(name) for name in TOTALS]
+    fields = [_column(name) for name in TOTALS]
+    pk_field, pk_column = _column(meta.pk.name)
     connection = connections[router.db_for_write(ReplaySession)]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    assignments = ", ".join(f"{quote(column)} = %s" for _, column in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(pk_column)} = %s"
     rows = [
-        [field.get_db_prep_save(getattr(session, field.attname), connection) for field in fields]
-        + [meta.pk.get_db_prep_value(session.pk, connection)]
+        [field.get_db_prep_save(getattr(session, field.attname), connection) for field, _ in fields]
+        + [pk_field.get_db_prep_value(session.pk, connection)]
         for session in sessions
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _column(name: str) -> tuple[Field[Any, Any], str]:
+    """A session field that is a column of its own (every name in TOTALS, the pk) and
+    that column's name."""
+    field = ReplaySession._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"ReplaySession.{name} is not a column")
+    return field, field.column
 
 
 def add_totals(session: ReplaySession, batch: WireBatch, now: datetime) -> None:

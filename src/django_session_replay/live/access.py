@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from types import SimpleNamespace
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django_session_replay.permissions import can_view
 
 
-def current_user(scope: dict[str, Any]) -> Any:
+def current_user(scope: Mapping[str, Any]) -> Any:
     """The scope's user as the database has it now (AnonymousUser once logged out)."""
     session = scope.get("session")
     key = getattr(session, "session_key", None)
@@ -33,5 +34,5 @@ def current_user(scope: dict[str, Any]) -> Any:
     return fresh or AnonymousUser()
 
 
-def still_allowed(scope: dict[str, Any]) -> bool:
+def still_allowed(scope: Mapping[str, Any]) -> bool:
     return can_view(current_user(scope))

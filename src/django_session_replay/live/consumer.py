@@ -30,7 +30,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         allowed = user is not None and await in_db_thread(can_view)(user)
-        if not allowed or self.channel_layer is None:
+        if user is None or not allowed or self.channel_layer is None:
             # Accepted, then closed: the documented close code 4403 rather than an
             # HTTP 403 at the handshake, which the player cannot tell from a network error.
             await self.accept()

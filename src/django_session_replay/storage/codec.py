@@ -11,7 +11,7 @@ import logging
 import struct
 import zlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 import msgpack
 import zstandard
@@ -56,7 +56,13 @@ def inflate(payload: bytes) -> bytes:
 # and timestamp (wire/payload.py); a value inside an event may still be one
 # Python cannot hold (a map as a map key, a malformed timestamp extension). Such
 # an event is dropped here, logged, instead of failing the whole replay.
-LENIENT = {"raw": False, "strict_map_key": False, "unicode_errors": "replace"}
+class _UnpackOptions(TypedDict):
+    raw: bool
+    strict_map_key: bool
+    unicode_errors: str
+
+
+LENIENT: _UnpackOptions = {"raw": False, "strict_map_key": False, "unicode_errors": "replace"}
 
 
 def decode_events(packed: bytes) -> list[dict[str, Any]]:

@@ -79,7 +79,7 @@ def groups(batches: Any) -> Iterator[list[Batch]]:
 
 
 def write_chunk(session: ReplaySession, window: str, group: list[Batch]) -> Chunk | None:
-    packed, event_count = codec.join(bytes(batch.payload) for batch in group)
+    packed, event_count = codec.join(pending_payload(batch) for batch in group)
     blob = codec.compress(packed, conf.COMPRESSION_LEVEL)
     first, last = group[0].seq, group[-1].seq
     key = objects.chunk_key(session.pk, session.created, window, first, last)
@@ -108,6 +108,13 @@ def write_chunk(session: ReplaySession, window: str, group: list[Batch]) -> Chun
             pending_bytes=F("pending_bytes") - compacted
         )
     return chunk
+
+
+def pending_payload(batch: Batch) -> bytes:
+    """The payload of a batch of the tail (payload__isnull=False), as bytes."""
+    if batch.payload is None:
+        raise ValueError(f"batch {batch.pk} is already compacted")
+    return bytes(batch.payload)
 
 
 def discard(key: str) -> None:

@@ -43,9 +43,13 @@ def pieces(session_id: UUID, window: str | None) -> Iterator[bytes]:
 async def pull_async(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
     # Django's ASGI handler would read a sync iterator into one list; pulling
     # piece by piece keeps the response streamed.
-    pull = sync_to_async(next)
-    while (piece := await pull(pieces, None)) is not None:
+    pull = sync_to_async(_next_piece)
+    while (piece := await pull(pieces)) is not None:
         yield piece
+
+
+def _next_piece(pieces: Iterator[bytes]) -> bytes | None:
+    return next(pieces, None)
 
 
 def json_line(event: dict[str, Any]) -> bytes | None:

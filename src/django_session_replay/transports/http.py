@@ -99,9 +99,12 @@ async def ingest_http(body: bytes, origin: str | None, address: str | None = Non
     items: list[store.Item] = [(session_id, window, batch) for batch in envelope.batches]
     submitted = await groupcommit.submit(items)
     await submitted.wait_processed()
-    acked: list[int] = []
-    for batch, outcome in zip(envelope.batches, submitted.outcomes, strict=True):
-        if isinstance(outcome, ProtocolError):  # the batches after it are re-sent
-            return HttpIngest(session_id, acked, outcome)
-        acked.append(batch.seq)
-    return HttpIngest(session_id, acked, envelope.error)
+    # Every batch now held is acknowledged, also one after a refused batch (it
+    # was committed in the same group); the answer's error is the first refusal.
+    acked = [
+        batch.seq
+        for batch, outcome in zip(envelope.batches, submitted.outcomes, strict=True)
+        if isinstance(outcome, store.Appended)
+    ]
+    refused = [outcome for outcome in submitted.outcomes if isinstance(outcome, ProtocolError)]
+    return HttpIngest(session_id, acked, refused[0] if refused else envelope.error)

@@ -28,7 +28,7 @@ class Watched(Protocol):
 
 class Sweeper:
     def __init__(self) -> None:
-        self.sockets: weakref.WeakSet[Watched] = weakref.WeakSet()  # type: ignore[type-var]
+        self.sockets: weakref.WeakSet[Watched] = weakref.WeakSet()
         self.task: asyncio.Task[None] | None = None
 
     def watch(self, socket: Watched) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -139,7 +140,7 @@ class RecordingConsumer(AsyncWebsocketConsumer):
             raise ProtocolError(Code.RATE_LIMITED, "too many new sessions from this address")
 
     def origin(self) -> str | None:
-        headers: list[tuple[bytes, bytes]] = self.scope.get("headers", [])
+        headers: Iterable[tuple[bytes, bytes]] = self.scope.get("headers", [])
         for name, value in headers:
             if name == b"origin":
                 return value.decode("latin-1")

@@ -1,3 +1,6 @@
+"""Compaction (storage/compaction.py and the session_replay_compact command): a
+session's stored batches become zstd chunk objects, crash-safe and re-runnable."""
+
 from __future__ import annotations
 
 import io
@@ -10,10 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from django_session_replay.ingest import store
 from django_session_replay.models import Batch, Chunk, ReplaySession
 from django_session_replay.storage import compaction, objects, reader
-from django_session_replay.wire import frames
 from tests import s3
 from tests.conftest import events
 from tests.factories import record
@@ -56,16 +57,6 @@ def test_real_recording_round_trips_through_s3_chunks(
     assert session.ended is not None and session.pending_bytes == 0
 
 
-def test_reads_mix_chunks_and_the_uncompacted_tail() -> None:
-    sid = record([events(2, start=0), events(2, start=10)]).session_id
-    compaction.compact_session(sid)
-
-    store.append_batch(
-        sid, "tab-1", frames.parse_batch({"seq": 3, "events": events(1, start=20)}, 10**6)
-    )
-    assert [e["timestamp"] for e in reader.iter_events(sid)] == [0, 1, 10, 11, 20]
-
-
 def test_crash_before_commit_loses_nothing_and_rerun_is_safe() -> None:
     sid = record([events(3, start=0), events(3, start=10)]).session_id
     crash = mock.patch.object(Chunk.objects, "create", side_effect=RuntimeError("crash"))
@@ -81,28 +72,9 @@ def test_crash_before_commit_loses_nothing_and_rerun_is_safe() -> None:
     assert objects.get_storage().exists(chunk.key)
 
 
-def test_resent_seq_after_compaction_is_still_recognised() -> None:
-
-    sid = record([events(2)]).session_id
-    compaction.compact_session(sid)
-    again = store.append_batch(
-        sid, "tab-1", frames.parse_batch({"seq": 1, "events": events(2)}, 10**6)
-    )
-    assert again.stored is False
-    assert len(list(reader.iter_events(sid))) == 2
-
-
 def test_compact_command_skips_active_sessions_unless_all() -> None:
     sid = record([events(2)]).session_id
     call_command("session_replay_compact", stdout=io.StringIO())
     assert Chunk.objects.count() == 0
     call_command("session_replay_compact", "--all", stdout=io.StringIO())
     assert Chunk.objects.filter(session_id=sid).count() == 1
-
-
-def test_tail_threshold_asks_for_compaction(settings) -> None:
-
-    settings.SESSION_REPLAY = {"COMPACT_TAIL_BYTES": 500}
-    sid = record([events(2)]).session_id
-    big = frames.parse_batch({"seq": 2, "events": events(40)}, 10**6)
-    assert store.append_batch(sid, "tab-1", big).pending_bytes >= 500

@@ -1,5 +1,5 @@
-"""Group commit: batches of many connections stored in one transaction, each
-acknowledged only once committed, each refused or failed on its own terms."""
+"""Group commit (ingest/groupcommit.py): batches of many connections stored in one
+transaction, each acknowledged only once committed; a failed commit acks nothing."""
 
 from __future__ import annotations
 
@@ -8,24 +8,12 @@ from typing import Any
 
 import pytest
 from django.db import OperationalError
-from django.test import override_settings
 
-from django_session_replay.ingest import sessions, store
+from django_session_replay.ingest import store
 from django_session_replay.models import Batch, ReplaySession
-from django_session_replay.wire import frames
-from django_session_replay.wire.codes import Code, ProtocolError
-from tests.conftest import Client, events, hello_frame
+from tests.conftest import Client, events
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def batch(seq: int, count: int = 3) -> frames.Batch:
-    return frames.parse_batch({"seq": seq, "events": events(count)}, 1 << 20)
-
-
-def opened(window: str = "tab-1", visitor: str = "v") -> sessions.Opened:
-    hello = frames.parse_hello(hello_frame(win=window, visitor=visitor))
-    return sessions.open_session(hello, None)
 
 
 async def test_concurrent_connections_share_commits_and_each_batch_is_stored_once(
@@ -61,51 +49,6 @@ async def test_concurrent_connections_share_commits_and_each_batch_is_stored_onc
         session = await ReplaySession.objects.aget(pk=welcome["sid"])
         assert session.event_count == 10
         assert await Batch.objects.filter(session=session).acount() == 5
-
-
-def test_a_group_refuses_one_batch_and_stores_the_others() -> None:
-    first, second = opened(visitor="a"), opened(visitor="b")
-    with override_settings(SESSION_REPLAY={"MAX_SESSION_EVENTS": 5}):
-        outcomes = store.append_batches(
-            [
-                (first.session_id, "tab-1", batch(1, count=3)),
-                (second.session_id, "tab-1", batch(1, count=3)),
-                (first.session_id, "tab-1", batch(2, count=3)),  # 6 > 5 events
-                (second.session_id, "tab-1", batch(1, count=3)),  # a re-send in the same group
-                (second.session_id, "tab-1", batch(2, count=2)),
-            ]
-        )
-    assert [type(outcome).__name__ for outcome in outcomes] == [
-        "Appended",
-        "Appended",
-        "ProtocolError",
-        "Appended",
-        "Appended",
-    ]
-    assert isinstance(outcomes[2], ProtocolError) and outcomes[2].code is Code.SESSION_FULL
-    assert [outcome.stored for outcome in outcomes if isinstance(outcome, store.Appended)] == [
-        True,
-        True,
-        False,
-        True,
-    ]
-    stored = Batch.objects.order_by("session_id", "seq").values_list("session_id", "seq")
-    assert sorted(stored) == sorted(
-        [(first.session_id, 1), (second.session_id, 1), (second.session_id, 2)]
-    )
-    totals = dict(ReplaySession.objects.values_list("pk", "event_count"))
-    assert totals == {first.session_id: 3, second.session_id: 5}
-
-
-def test_a_deleted_session_fails_its_batch_only() -> None:
-    gone, kept = opened(visitor="a"), opened(visitor="b")
-    ReplaySession.objects.filter(pk=gone.session_id).delete()
-    outcomes = store.append_batches(
-        [(gone.session_id, "tab-1", batch(1)), (kept.session_id, "tab-1", batch(1))]
-    )
-    assert isinstance(outcomes[0], ProtocolError) and outcomes[0].code is Code.SERVER_ERROR
-    assert isinstance(outcomes[1], store.Appended) and outcomes[1].stored
-    assert Batch.objects.filter(session_id=kept.session_id).count() == 1
 
 
 async def test_a_failed_commit_acks_nothing_and_the_resend_is_stored(

@@ -1,3 +1,6 @@
+"""The live socket (live/consumer.py): active staff with the view permission get
+every batch stored after they connect; everyone else is closed with 4403."""
+
 from __future__ import annotations
 
 import msgpack
@@ -7,13 +10,16 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser, Permission, User
 
 from django_session_replay.live.consumer import LiveConsumer
+from django_session_replay.wire.codes import Code
 from tests.conftest import Client, events
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def staff(permission: bool) -> User:
-    user = User.objects.create_user(f"staff-{permission}", is_staff=True)
+def staff(permission: bool, *, is_staff: bool = True, is_active: bool = True) -> User:
+    user = User.objects.create_user(
+        f"user-{permission}-{is_staff}-{is_active}", is_staff=is_staff, is_active=is_active
+    )
     if permission:
         user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
     return User.objects.get(pk=user.pk)  # fresh permission cache
@@ -45,12 +51,24 @@ async def test_watcher_receives_every_stored_batch_once() -> None:
     assert frames[1]["events"] == events(2, start=20)
 
 
-@pytest.mark.parametrize("who", ["anonymous", "staff without permission"])
-async def test_watching_needs_the_view_permission(who: str) -> None:
-    user = AnonymousUser() if who == "anonymous" else await sync_to_async(staff)(permission=False)
+@pytest.mark.parametrize(
+    "who",
+    ["anonymous", "staff without permission", "non-staff with permission", "inactive staff"],
+)
+async def test_watching_needs_active_staff_with_the_view_permission(who: str) -> None:
+    users = {
+        "staff without permission": {"permission": False},
+        "non-staff with permission": {"permission": True, "is_staff": False},
+        "inactive staff": {"permission": True, "is_active": False},
+    }
+    if who == "anonymous":
+        user = AnonymousUser()
+    else:
+        user = await sync_to_async(staff)(**users[who])
     # Accepted, then closed with the documented code (an HTTP 403 at the handshake
     # would leave the player unable to tell a refusal from a network error).
     watch = watcher("00000000-0000-0000-0000-000000000001", user)
     assert (await watch.connect())[0]
     closed = await watch.receive_output(timeout=5)
-    assert (closed["type"], closed["code"]) == ("websocket.close", 4403)
+    assert (closed["type"], closed["code"]) == ("websocket.close", Code.FORBIDDEN.close_code)
+    assert closed["code"] == 4403

@@ -1,0 +1,168 @@
+// Events -> batches. Each rrweb event is encoded once, when emitted, and waits
+// in Pending; a cut takes as many as fit one frame, numbers the batch with
+// this window's next seq and moves it to Held, where it stays until the
+// server acknowledges it (docs/protocol.md, "Delivery guarantee").
+import { enc, list, batchFrame, FRAME_OVERHEAD } from './codec.js';
+import { Pending, gapEvent } from './buffer.js';
+
+/** @typedef {import('./held.js').Held} Held */
+/** @typedef {import('./held.js').HeldBatch} HeldBatch */
+/** @typedef {import('./identity.js').Counter} Counter */
+/** @typedef {(bytes: Uint8Array) => Promise<Uint8Array>} Deflate */
+
+// Smaller lists are not worth the async round trip through CompressionStream.
+const COMPRESS_MIN = 1024;
+
+export class Batcher {
+  /**
+   * @param {Object} o
+   * @param {Held} o.held
+   * @param {Counter} o.counter
+   * @param {number} o.maxFrameBytes the server's frame size limit
+   * @param {number} o.maxBufferBytes pending + held bytes this page may keep
+   * @param {Deflate | null} o.deflate raw deflate, or null where the browser has none
+   * @param {() => void} o.compressed called when a batch finished compressing (it may be sent)
+   */
+  constructor(o) {
+    this.held = o.held;
+    this.counter = o.counter;
+    this.budget = o.maxFrameBytes - FRAME_OVERHEAD; // bytes of events per frame
+    this.maxBufferBytes = o.maxBufferBytes;
+    this.deflate = o.deflate;
+    this.compressed = o.compressed;
+    this.pending = new Pending();
+    this.refused = 0; // seq of a batch the server closed the socket on
+    this.cutOnPage = false; // some of this page's events went into a batch
+    this.wantSnapshot = false; // retake Meta + FullSnapshot when there is room
+    const last = this.held.list[this.held.list.length - 1];
+    this.counter.seq = Math.max(this.counter.seq, last ? last.seq : 0);
+  }
+
+  /** Nothing left to deliver. */
+  get empty() {
+    return !this.held.list.length && !this.pending.q.length;
+  }
+
+  /**
+   * Queues an rrweb event. An event too large for any frame becomes a
+   * `too_large` gap marker; on overflow the oldest pending events make room.
+   * @param {{timestamp: number}} ev
+   */
+  add(ev) {
+    let b = enc(ev);
+    if (b.length > this.budget) b = enc(gapEvent('too_large', 1, ev.timestamp));
+    this.pending.add(b, ev.timestamp);
+    // Dropped events may include the snapshot the rest depends on.
+    if (this.pending.shrink(this.maxBufferBytes - this.held.bytes)) this.wantSnapshot = true;
+  }
+
+  /** Pending events are deltas against a snapshot: without it they are useless. */
+  dropPending() {
+    this.pending = new Pending();
+  }
+
+  /**
+   * Whether to take a new full snapshot now (at most once per request, and
+   * only when there is room for it).
+   */
+  snapshotDue() {
+    if (!this.wantSnapshot || this.held.bytes >= this.maxBufferBytes / 2) return false;
+    this.wantSnapshot = false;
+    return true;
+  }
+
+  /**
+   * Cuts every pending event into batches.
+   * @param {boolean} compress false when there is no time for async compression (page hide)
+   */
+  cutAll(compress) {
+    while (this.pending.q.length) this.cut(compress);
+  }
+
+  /** @param {boolean} compress */
+  cut(compress) {
+    const items = this.pending.take(this.budget);
+    const bytes = list(items.map((i) => i.b));
+    const seq = this.counter.next();
+    /** @type {HeldBatch} */
+    const b = { seq, f: batchFrame(seq, bytes), n: items.length, sent: false };
+    const deflate = this.deflate;
+    b.busy = compress && !!deflate && bytes.length >= COMPRESS_MIN;
+    this.held.add(b);
+    this.cutOnPage = true;
+    if (!b.busy || !deflate) return;
+    deflate(bytes)
+      .then((z) => {
+        if (z.length < bytes.length) this.held.replace(b, batchFrame(seq, null, z));
+      })
+      .catch(() => {})
+      .then(() => {
+        b.busy = false;
+        if (!b.saved) this.held.save(b);
+        this.compressed();
+      });
+  }
+
+  /**
+   * Sends unsent batches in seq order while `send` takes them; a batch still
+   * being compressed holds back the ones after it.
+   * @param {(frame: Uint8Array) => boolean} send
+   */
+  pump(send) {
+    for (const b of this.held.list) {
+      if (b.sent) continue;
+      if (b.busy || !send(b.f)) break;
+      b.sent = true;
+    }
+  }
+
+  /**
+   * A `welcome`: drop what the server has, turn a refused batch into a gap
+   * marker, and make everything else due for sending on the new socket.
+   * @param {string} sid the session welcomed into
+   * @param {string} token its resume token
+   * @param {number} seq the server's contiguous high-water mark for this window
+   * @param {number} now
+   */
+  welcomed(sid, token, seq, now) {
+    const ctr = this.counter;
+    if (ctr.sid && ctr.sid !== sid) {
+      // A new session: what this window still holds was numbered for the
+      // old one, which the server no longer resumes. Start again at seq 1,
+      // and give the new session a snapshot if this page's went elsewhere.
+      this.held.filter(() => false);
+      ctr.seq = 0;
+      if (this.cutOnPage) {
+        this.dropPending();
+        this.wantSnapshot = true;
+      }
+    }
+    ctr.sid = sid;
+    ctr.token = token;
+    ctr.seq = Math.max(ctr.seq, seq | 0); // never reuse a seq the server has
+    ctr.save();
+    this.held.filter((b) => b.seq > seq);
+    const first = this.held.list[0];
+    if (this.refused && first && first.seq === this.refused) {
+      const gap = enc(gapEvent('refused', first.n, now));
+      this.held.replace(first, batchFrame(first.seq, list([gap])), 1);
+    }
+    this.refused = 0;
+    for (const b of this.held.list) b.sent = false;
+  }
+
+  /**
+   * The server closed the socket on a frame it refused. Batches go out in
+   * seq order and are answered in order, so it is the oldest one sent and
+   * not acknowledged; the next welcome replaces it.
+   */
+  noteRefused() {
+    const first = this.held.list[0];
+    if (first && first.sent) this.refused = first.seq;
+  }
+
+  /** @param {number} seq */
+  acked(seq) {
+    this.held.filter((b) => b.seq !== seq);
+  }
+}

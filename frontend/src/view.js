@@ -1,0 +1,75 @@
+// The rrweb-player on the page: its size and how events reach it.
+import rrwebPlayer from 'rrweb-player';
+
+/** @typedef {import('@rrweb/types').eventWithTime} RrwebEvent */
+// rrweb-player is a Svelte component; its typings leave out Svelte's $set.
+/** @typedef {rrwebPlayer & {$set(props: Record<string, unknown>): void}} Player */
+
+const CONTROLLER_PX = 80; // rrweb-player's controller bar height
+const RESIZE_DEBOUNCE_MS = 100;
+
+/**
+ * Player size: the container's width, the recorded viewport's aspect ratio,
+ * no taller than 3/4 of the window.
+ * @param {number} containerWidth
+ * @param {number} windowHeight
+ * @param {RrwebEvent | null} meta the recording's Meta event (its viewport)
+ */
+export function playerSize(containerWidth, windowHeight, meta) {
+  const width = Math.max(320, containerWidth || 0);
+  /** @type {any} */
+  const data = meta && meta.data;
+  const ratio = data && data.width > 0 ? data.height / data.width : 9 / 16;
+  const maxHeight = Math.max(240, Math.round(windowHeight * 0.75) - CONTROLLER_PX);
+  return { width, height: Math.min(maxHeight, Math.round(width * ratio)) };
+}
+
+/**
+ * Replaces the container's content by a player of `events`, resized with
+ * the window.
+ * @param {HTMLElement} root
+ * @param {RrwebEvent[]} events
+ * @param {RrwebEvent | null} meta
+ */
+export function mountPlayer(root, events, meta) {
+  root.textContent = '';
+  root.classList.add('session-replay-player--ready'); // before measuring: adds the border
+  const player = /** @type {Player} */ (
+    new rrwebPlayer({
+    target: root,
+    props: {
+      events,
+      autoPlay: false,
+      showController: true,
+      skipInactive: true,
+      speedOption: [1, 2, 4, 8],
+      ...playerSize(root.clientWidth, innerHeight, meta),
+      // Keep rrweb's sandboxed iframe: recorded scripts never run.
+    },
+    })
+  );
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let pendingResize;
+  addEventListener('resize', () => {
+    clearTimeout(pendingResize);
+    pendingResize = setTimeout(() => {
+      player.$set(playerSize(root.clientWidth, innerHeight, meta));
+      player.triggerResize();
+    }, RESIZE_DEBOUNCE_MS);
+  });
+  return player;
+}
+
+/**
+ * Hands events to the player; only the last one refreshes the controller's
+ * timeline (player.addEvent), the rest go straight to the replayer.
+ * @param {Player} player
+ * @param {RrwebEvent[]} events
+ */
+export function appendEvents(player, events) {
+  const last = events.pop();
+  if (!last) return;
+  const replayer = player.getReplayer();
+  for (const e of events) replayer.addEvent(e);
+  player.addEvent(last);
+}

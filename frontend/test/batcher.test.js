@@ -1,0 +1,250 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { Batcher } from '../src/batcher.js';
+import { Held } from '../src/held.js';
+import { Counter } from '../src/identity.js';
+import { GAP } from '../src/buffer.js';
+import { decode } from '../src/decode.js';
+import { FRAME_OVERHEAD } from '../src/codec.js';
+import { memoryStore, serverConfig } from './fakes.js';
+
+const cfg = serverConfig();
+
+function setup(o = {}) {
+  const tab = o.tab || memoryStore();
+  const compressed = [];
+  const batcher = new Batcher({
+    held: new Held('w', tab),
+    counter: new Counter('w', tab),
+    maxFrameBytes: o.maxFrameBytes || cfg.maxFrameBytes,
+    maxBufferBytes: o.maxBufferBytes || cfg.maxBufferBytes,
+    deflate: o.deflate || null,
+    compressed: () => compressed.push(Date.now()),
+  });
+  return { batcher, tab, compressed };
+}
+
+/** An event whose msgpack encoding is about `size` bytes. */
+const ev = (ts, size = 40) => ({ type: 3, timestamp: ts, data: { pad: 'x'.repeat(Math.max(0, size - 40)) } });
+
+const frames = (batcher) => batcher.held.list.map((b) => decode(b.f));
+const gapOf = (e) => e.type === 5 && e.data.tag === GAP && e.data.payload;
+
+test('a cut numbers batches 1, 2, 3… and keeps every event, in order', () => {
+  const { batcher } = setup({ maxFrameBytes: FRAME_OVERHEAD + 1000 });
+  for (let i = 0; i < 100; i++) batcher.add(ev(i, 100));
+  batcher.cutAll(false);
+  const fs = frames(batcher);
+  assert.ok(fs.length > 1, 'too many events for one frame');
+  assert.deepEqual(
+    fs.map((f) => f.seq),
+    fs.map((_, i) => i + 1),
+  );
+  assert.deepEqual(
+    fs.flatMap((f) => f.events.map((e) => e.timestamp)),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  for (const b of batcher.held.list) assert.ok(b.f.length <= FRAME_OVERHEAD + 1000, `frame of ${b.f.length} bytes`);
+  assert.equal(batcher.held.list[0].n, fs[0].events.length);
+});
+
+test('seq goes on after a reload, past what the previous page still holds', () => {
+  const tab = memoryStore();
+  const first = setup({ tab }).batcher;
+  first.add(ev(1));
+  first.cutAll(false);
+  first.add(ev(2));
+  first.cutAll(false);
+  first.counter.seq = 0; // even if the counter was lost
+  first.counter.save();
+  const next = setup({ tab }).batcher;
+  next.add(ev(3));
+  next.cutAll(false);
+  assert.deepEqual(
+    frames(next).map((f) => f.seq),
+    [1, 2, 3],
+  );
+});
+
+test('an event larger than a frame becomes a too_large gap marker', () => {
+  const { batcher } = setup({ maxFrameBytes: FRAME_OVERHEAD + 500 });
+  batcher.add(ev(1));
+  batcher.add(ev(2, 5000));
+  batcher.add(ev(3));
+  batcher.cutAll(false);
+  const all = frames(batcher).flatMap((f) => f.events);
+  assert.deepEqual(
+    all.map((e) => e.timestamp),
+    [1, 2, 3],
+  );
+  assert.deepEqual(gapOf(all[1]), { reason: 'too_large', dropped: 1 });
+});
+
+test('on overflow the oldest pending events go, one marker counts them, and a snapshot is due', () => {
+  const { batcher } = setup({ maxBufferBytes: 2000 });
+  for (let i = 0; i < 100; i++) batcher.add(ev(i, 100));
+  assert.ok(batcher.pending.bytes <= 2000);
+  assert.equal(batcher.snapshotDue(), true);
+  assert.equal(batcher.snapshotDue(), false, 'once per overflow');
+  batcher.cutAll(false);
+  const all = frames(batcher).flatMap((f) => f.events);
+  const gap = gapOf(all[0]);
+  assert.equal(gap.reason, 'overflow');
+  assert.equal(gap.dropped + all.length - 1, 100, 'every event is either kept or counted');
+  assert.equal(all[all.length - 1].timestamp, 99, 'the newest are kept');
+});
+
+test('no snapshot while held batches fill half the buffer', () => {
+  const { batcher } = setup({ maxBufferBytes: 3000 });
+  for (let i = 0; i < 17; i++) batcher.add(ev(i, 100));
+  batcher.cutAll(false); // one batch, over half of the buffer
+  assert.ok(batcher.held.bytes > 1500);
+  for (let i = 0; i < 40; i++) batcher.add(ev(100 + i, 100)); // overflows
+  assert.equal(batcher.wantSnapshot, true);
+  assert.equal(batcher.snapshotDue(), false);
+  batcher.acked(1);
+  assert.equal(batcher.snapshotDue(), true);
+});
+
+test('pump sends in seq order and stops at the first frame the socket refuses', () => {
+  const { batcher } = setup({ maxFrameBytes: FRAME_OVERHEAD + 100 });
+  for (let i = 0; i < 5; i++) batcher.add(ev(i, 100));
+  batcher.cutAll(false);
+  const sent = [];
+  let room = 2;
+  const send = (f) => room-- > 0 && sent.push(decode(f).seq) > 0;
+  batcher.pump(send);
+  assert.deepEqual(sent, [1, 2]);
+  room = 10;
+  batcher.pump(send);
+  assert.deepEqual(sent, [1, 2, 3, 4, 5], 'sent ones are not sent twice');
+});
+
+test('a batch being compressed holds back the ones after it, then goes as z', async () => {
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const deflate = async (bytes) => {
+    await gate;
+    return new Uint8Array(deflateRawSync(bytes));
+  };
+  const { batcher, compressed } = setup({ deflate, maxFrameBytes: FRAME_OVERHEAD + 3000 });
+  for (let i = 0; i < 20; i++) batcher.add(ev(i, 100)); // ~2 KB: worth compressing
+  batcher.cutAll(true);
+  batcher.add(ev(99, 50)); // small: not compressed
+  batcher.cutAll(true);
+  const sent = [];
+  batcher.pump((f) => sent.push(f) > 0);
+  assert.equal(sent.length, 0, 'seq 2 must not overtake seq 1');
+  release();
+  await gate;
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(compressed.length, 1);
+  batcher.pump((f) => sent.push(f) > 0);
+  const [one, two] = sent.map(decode);
+  assert.deepEqual([one.seq, two.seq], [1, 2]);
+  assert.equal(one.events, undefined);
+  assert.equal(decode(new Uint8Array(inflateRawSync(one.z))).length, 20);
+  assert.equal(two.events.length, 1);
+});
+
+test('compression that fails or does not help keeps the plain frame', async () => {
+  for (const deflate of [async () => Promise.reject(new Error('no')), async (b) => new Uint8Array(b.length + 1)]) {
+    const { batcher, compressed } = setup({ deflate });
+    for (let i = 0; i < 20; i++) batcher.add(ev(i, 100));
+    batcher.cutAll(true);
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(compressed.length, 1);
+    const [b] = batcher.held.list;
+    assert.equal(b.busy, false);
+    assert.equal(b.saved, true);
+    assert.equal(decode(b.f).events.length, 20);
+  }
+});
+
+test('welcome: what the server has is dropped, the rest is due again', () => {
+  const { batcher } = setup({ maxFrameBytes: FRAME_OVERHEAD + 100 });
+  batcher.welcomed('s1', 't1', 0, 0);
+  for (let i = 0; i < 4; i++) batcher.add(ev(i, 100));
+  batcher.cutAll(false);
+  batcher.pump(() => true);
+  batcher.welcomed('s1', 't2', 2, 0); // a reconnect: seq 1 and 2 are durable
+  assert.deepEqual(
+    batcher.held.list.map((b) => [b.seq, b.sent]),
+    [
+      [3, false],
+      [4, false],
+    ],
+  );
+  assert.equal(batcher.counter.token, 't2');
+});
+
+test('welcome with a higher seq than ours: new batches never reuse a stored seq', () => {
+  const { batcher } = setup();
+  batcher.welcomed('s1', 't1', 41, 0);
+  batcher.add(ev(1));
+  batcher.cutAll(false);
+  assert.equal(frames(batcher)[0].seq, 42);
+});
+
+test('welcome into another session: old batches go, seq restarts, a snapshot is due', () => {
+  const { batcher } = setup();
+  batcher.welcomed('s1', 't1', 0, 0);
+  batcher.add(ev(1));
+  batcher.cutAll(false);
+  batcher.add(ev(2)); // pending: a delta against s1's snapshot
+  batcher.welcomed('s2', 't2', 0, 0);
+  assert.equal(batcher.held.list.length, 0);
+  assert.equal(batcher.pending.q.length, 0);
+  assert.equal(batcher.snapshotDue(), true);
+  batcher.add(ev(3));
+  batcher.cutAll(false);
+  assert.equal(frames(batcher)[0].seq, 1);
+});
+
+test('a batch the server refused comes back as a same-seq refused gap marker', () => {
+  const { batcher } = setup({ maxFrameBytes: FRAME_OVERHEAD + 100 });
+  batcher.welcomed('s1', 't1', 0, 0);
+  for (let i = 0; i < 3; i++) batcher.add(ev(i, 100));
+  batcher.cutAll(false);
+  batcher.pump(() => true);
+  batcher.noteRefused(); // closed with a "refused" code
+  batcher.welcomed('s1', 't1', 0, 777);
+  const fs = frames(batcher);
+  assert.deepEqual(
+    fs.map((f) => f.seq),
+    [1, 2, 3],
+  );
+  assert.equal(fs[0].events.length, 1);
+  assert.deepEqual(gapOf(fs[0].events[0]), { reason: 'refused', dropped: 1 });
+  assert.equal(fs[0].events[0].timestamp, 777);
+  assert.equal(fs[1].events[0].timestamp, 1, 'the others are untouched');
+  batcher.welcomed('s1', 't1', 0, 0);
+  assert.equal(frames(batcher)[1].events[0].timestamp, 1, 'only once');
+});
+
+test('a refused close before anything was sent replaces nothing', () => {
+  const { batcher } = setup();
+  batcher.welcomed('s1', 't1', 0, 0);
+  batcher.add(ev(5));
+  batcher.cutAll(false);
+  batcher.noteRefused();
+  batcher.welcomed('s1', 't1', 0, 0);
+  assert.equal(frames(batcher)[0].events[0].timestamp, 5);
+});
+
+test('ack drops exactly that batch; empty once all are acked', () => {
+  const { batcher, tab } = setup({ maxFrameBytes: FRAME_OVERHEAD + 100 });
+  for (let i = 0; i < 3; i++) batcher.add(ev(i, 100));
+  assert.equal(batcher.empty, false);
+  batcher.cutAll(false);
+  batcher.acked(2);
+  assert.deepEqual(
+    batcher.held.list.map((b) => b.seq),
+    [1, 3],
+  );
+  batcher.acked(1);
+  batcher.acked(3);
+  assert.equal(batcher.empty, true);
+  assert.deepEqual(tab.keys('sr:b:'), []);
+});

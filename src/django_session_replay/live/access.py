@@ -7,9 +7,9 @@ the session and the user are read again from the database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import import_module
 from types import SimpleNamespace
-from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings

@@ -53,6 +53,7 @@ def test_record_in_a_browser_and_replay_in_admin(tmp_path: Path) -> None:
         visitor.fill("#id_username", "")
         visitor.type("#id_username", VISIBLE)
         visitor.type("#id_password", SECRET)
+        csrf = visitor.eval_on_selector("input[name=csrfmiddlewaretoken]", "el => el.value")
         visitor.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
         session_id = visitor.evaluate("window.SessionReplay.sessionId")
         # pages: home, products, sign-up; wait until the typed input events are acked
@@ -73,6 +74,8 @@ def test_record_in_a_browser_and_replay_in_admin(tmp_path: Path) -> None:
         assert b"Session Replay Demo Shop" in recorded  # the recording is really there
         assert VISIBLE.encode() not in recorded
         assert SECRET.encode() not in recorded
+        assert csrf and csrf.encode() not in recorded  # hidden inputs are blocked
+        assert b"csrfmiddlewaretoken" not in recorded  # not even their names
 
         staff = browser.new_page(viewport={"width": 1400, "height": 1000})
         login(staff, server)

@@ -77,12 +77,20 @@ def test_fatal_and_refused_closes() -> None:
 @pytest.mark.parametrize(
     "limits, pace",
     [
-        ({}, {"frames": 25, "bytes": 2 * 1024 * 1024}),  # the defaults, as documented
+        # the defaults, as documented
+        ({}, {"frames": 25, "bytes": 2 * 1024 * 1024, "rawBytes": 8 * 1024 * 1024}),
         (
-            {"MAX_FRAMES_PER_SECOND": 9, "MAX_BYTES_PER_SECOND": 10_001},
-            {"frames": 4, "bytes": 5000},
+            {
+                "MAX_FRAMES_PER_SECOND": 9,
+                "MAX_BYTES_PER_SECOND": 10_001,
+                "MAX_RAW_BYTES_PER_SECOND": 100_001,
+            },
+            {"frames": 4, "bytes": 5000, "rawBytes": 50_000},
         ),
-        ({"MAX_FRAMES_PER_SECOND": 2, "MAX_BYTES_PER_SECOND": 4096}, {"frames": 1, "bytes": 2048}),
+        (
+            {"MAX_FRAMES_PER_SECOND": 2, "MAX_BYTES_PER_SECOND": 4096},
+            {"frames": 1, "bytes": 2048, "rawBytes": 8 * 1024 * 1024},
+        ),
     ],
 )
 def test_pace_is_half_the_servers_rate_limits(limits: dict[str, int], pace: dict[str, int]) -> None:
@@ -154,3 +162,25 @@ def test_the_api_reads_window_ids_by_the_same_rule(client: Client) -> None:
         assert response.status_code == (200 if allowed else 422), repr(window)
         if response.streaming:
             b"".join(response.streaming_content)
+
+
+def test_the_frontend_tests_read_what_the_tag_renders() -> None:
+    """frontend/test/server-config.json is the config the JS unit tests run with:
+    it must be what the server renders with the default settings."""
+    fixture = json.loads((REPO / "frontend" / "test" / "server-config.json").read_text())
+    rendered = recorder_config(
+        sample_rate=1, autostart=True, mask_text_selector=None, block_selector=None
+    )
+    assert fixture == {**rendered, "key": "site-key"}
+
+
+def test_hidden_inputs_are_always_blocked() -> None:
+    hidden = 'input[type="hidden" i]'
+    alone = recorder_config(
+        sample_rate=1, autostart=True, mask_text_selector=None, block_selector=None
+    )
+    assert alone["blockSelector"] == hidden
+    both = recorder_config(
+        sample_rate=1, autostart=True, mask_text_selector=None, block_selector=".ads"
+    )
+    assert both["blockSelector"] == f".ads, {hidden}"

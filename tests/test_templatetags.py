@@ -44,7 +44,7 @@ def test_tag_arguments_override_settings() -> None:
     assert (config["sampleRate"], config["autostart"], config["blockSelector"]) == (
         0.25,
         False,
-        ".private",
+        '.private, input[type="hidden" i]',  # hidden inputs stay blocked whatever the tag says
     )
 
 

@@ -32,6 +32,7 @@ export class Batcher {
     this.compressed = o.compressed;
     this.pending = new Pending();
     this.refused = 0; // seq of a batch the server closed the socket on
+    this.conflict = 0; // seq the server holds with other events
     this.cutOnPage = false; // some of this page's events went into a batch
     this.wantSnapshot = false; // retake Meta + FullSnapshot when there is room
     const last = this.held.list[this.held.list.length - 1];
@@ -85,7 +86,7 @@ export class Batcher {
     const bytes = list(items.map((i) => i.b));
     const seq = this.counter.next();
     /** @type {HeldBatch} */
-    const b = { seq, f: batchFrame(seq, bytes), n: items.length, sent: false };
+    const b = { seq, f: batchFrame(seq, bytes), n: items.length, r: bytes.length, sent: false };
     const deflate = this.deflate;
     b.busy = compress && !!deflate && bytes.length >= COMPRESS_MIN;
     this.held.add(b);
@@ -106,12 +107,13 @@ export class Batcher {
   /**
    * Sends unsent batches in seq order while `send` takes them; a batch still
    * being compressed holds back the ones after it.
-   * @param {(frame: Uint8Array) => boolean} send
+   * @param {(frame: Uint8Array, raw?: number) => boolean} send
    */
   pump(send) {
     for (const b of this.held.list) {
       if (b.sent) continue;
-      if (b.busy || !send(b.f)) break;
+      // A batch restored from storage has no raw size: its frame size stands in.
+      if (b.busy || !send(b.f, b.r || b.f.length)) break;
       b.sent = true;
     }
   }
@@ -148,6 +150,15 @@ export class Batcher {
       this.held.replace(first, batchFrame(first.seq, list([gap])), 1);
     }
     this.refused = 0;
+    const clash = this.held.list[0];
+    if (this.conflict && clash && clash.seq === this.conflict) {
+      // The server keeps other events under this seq: re-sending (or a gap under
+      // the same seq) would conflict forever. Drop it; a gap marker goes out in
+      // the next batch, under a new seq, so the replay shows what is missing.
+      this.held.filter((b) => b !== clash);
+      this.pending.addFirst(enc(gapEvent('conflict', clash.n, now)), now);
+    }
+    this.conflict = 0;
     for (const b of this.held.list) b.sent = false;
   }
 
@@ -159,6 +170,12 @@ export class Batcher {
   noteRefused() {
     const first = this.held.list[0];
     if (first && first.sent) this.refused = first.seq;
+  }
+
+  /** The server closed the socket on a batch whose seq it holds with other events. */
+  noteConflict() {
+    const first = this.held.list[0];
+    if (first && first.sent) this.conflict = first.seq;
   }
 
   /** @param {number} seq */

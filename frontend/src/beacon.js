@@ -16,12 +16,14 @@ const ENVELOPE_BYTES = 512;
  * yet: navigation fires both visibilitychange and pagehide, once is enough.
  * @param {HeldBatch[]} batches
  * @param {number} [max] bytes a beacon may carry
+ * @param {number} [count] batches a beacon may carry (the server's MAX_BATCHES_PER_REQUEST)
  */
-export function pickForBeacon(batches, max = BEACON_MAX) {
+export function pickForBeacon(batches, max = BEACON_MAX, count = Infinity) {
   let size = ENVELOPE_BYTES;
   /** @type {HeldBatch[]} */
   const picked = [];
   for (const b of batches) {
+    if (picked.length >= count) break; // the rest go by the next page's socket
     if (b.beaconed || size + b.f.length > max) continue; // a smaller later one may still fit
     picked.push(b);
     size += b.f.length;
@@ -36,9 +38,10 @@ export function pickForBeacon(batches, max = BEACON_MAX) {
  * @param {string} url the HTTP ingest door
  * @param {{v: number, key: string, token: string, win: string, visitor: string}} envelope
  * @param {(url: string, data: Blob) => boolean} sendBeacon
+ * @param {number} [count] batches one request may carry
  */
-export function beacon(batches, url, envelope, sendBeacon) {
-  const picked = pickForBeacon(batches);
+export function beacon(batches, url, envelope, sendBeacon, count) {
+  const picked = pickForBeacon(batches, BEACON_MAX, count);
   if (!picked.length) return 0;
   const body = ingestBody(envelope, picked.map((b) => b.f));
   if (!sendBeacon(url, new Blob([body], { type: 'application/msgpack' }))) return 0;

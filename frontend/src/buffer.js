@@ -8,7 +8,7 @@ export const GAP = 'session-replay-gap';
 
 /**
  * An rrweb custom event (EventType.Custom = 5).
- * @param {'overflow' | 'too_large' | 'refused'} reason
+ * @param {'overflow' | 'too_large' | 'refused' | 'conflict'} reason
  * @param {number} dropped
  * @param {number} timestamp
  */
@@ -31,6 +31,16 @@ export class Pending {
    */
   add(b, ts) {
     this.q.push({ b, ts });
+    this.bytes += b.length;
+  }
+
+  /**
+   * Queues an event ahead of the others (a marker for what went missing before them).
+   * @param {Uint8Array} b
+   * @param {number} ts
+   */
+  addFirst(b, ts) {
+    this.q.unshift({ b, ts });
     this.bytes += b.length;
   }
 

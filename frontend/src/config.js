@@ -35,8 +35,10 @@ export function wsUrl(path, base) {
  * @property {number[]} fatal close codes after which retrying cannot help
  * @property {number[]} refused close codes meaning "this very batch was refused"
  * @property {number} sessionFull the close code of a full session
+ * @property {number} [seqConflict] the close code of a seq held with other events
  * @property {RegExp} idRule window and visitor ids must match it
- * @property {{frames: number, bytes: number}} pace send budget per second
+ * @property {{frames: number, bytes: number, rawBytes?: number}} pace send budget per second
+ * @property {number} [pingMs] ping a socket that sent nothing for this long
  */
 
 /**
@@ -54,6 +56,7 @@ export function wsUrl(path, base) {
  * @property {number} flushBytes
  * @property {number} maxFrameBytes
  * @property {number} maxBufferBytes
+ * @property {number} [maxBatchesPerRequest] batches one beacon may carry
  * @property {number} idleTimeoutMs
  * @property {number} maxDurationMs
  * @property {number | null} checkoutEveryNms

@@ -9,6 +9,7 @@ import { toBin, fromBin } from './storage.js';
  * @property {number} seq
  * @property {Uint8Array} f the encoded `batch` frame
  * @property {number} n how many events it holds
+ * @property {number} [r] the events' msgpack size (what the server counts once inflated)
  * @property {boolean} [sent] sent on the current socket
  * @property {boolean} [busy] being compressed: not sent or saved until done
  * @property {boolean} [saved] mirrored in sessionStorage

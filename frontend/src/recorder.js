@@ -98,6 +98,7 @@ function create(cfg) {
   /** @param {import('./transport.js').Closed} c */
   function closed(c) {
     if (c.refused) batcher.noteRefused();
+    if (c.conflict) batcher.noteConflict();
     if (c.sessionFull) session.forget(counter.sid);
     if (t.fatal) {
       // bad key, forbidden origin or unsupported version: stop for this page.
@@ -110,7 +111,7 @@ function create(cfg) {
 
   /** Sends held batches in seq order, as far as the socket allows. */
   function pump() {
-    batcher.pump((f) => t.send(f));
+    batcher.pump((f, raw) => t.send(f, raw));
   }
 
   /**
@@ -181,7 +182,13 @@ function create(cfg) {
       batcher.held.saveAll();
       if (!counter.token || !navigator.sendBeacon) return;
       const envelope = { v: cfg.v, key: cfg.key, token: counter.token, win, visitor: visitor.id() };
-      beacon(batcher.held.list, cfg.ingest, envelope, (url, data) => navigator.sendBeacon(url, data));
+      beacon(
+        batcher.held.list,
+        cfg.ingest,
+        envelope,
+        (url, data) => navigator.sendBeacon(url, data),
+        cfg.maxBatchesPerRequest,
+      );
     } catch (e) {
       /* silent */
     }

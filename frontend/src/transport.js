@@ -19,7 +19,9 @@ const PACE_WINDOW_MS = 1000;
  * @property {number[]} fatal retrying cannot help: stop for this page
  * @property {number[]} refused the batch being sent was refused
  * @property {number} sessionFull the session takes nothing more
- * @property {{frames: number, bytes: number}} pace send budget per second
+ * @property {number} [seqConflict] the server holds other events under the batch's seq
+ * @property {{frames: number, bytes: number, rawBytes?: number}} pace send budget per second
+ * @property {number} [pingMs] ping after this long without a frame (the server closes silent sockets)
  */
 
 /**
@@ -27,6 +29,7 @@ const PACE_WINDOW_MS = 1000;
  * @property {number} code
  * @property {boolean} refused the server refused a batch of this (welcomed) socket
  * @property {boolean} sessionFull the next hello must start a new session
+ * @property {boolean} conflict the batch being sent is held by the server with other events
  */
 
 /**
@@ -63,8 +66,24 @@ export class Transport {
     this.winStart = 0;
     this.winFrames = 0;
     this.winBytes = 0;
+    this.winRaw = 0;
     /** @type {ReturnType<typeof setTimeout> | 0} */
     this.drainTimer = 0;
+    /** @type {ReturnType<typeof setTimeout> | 0} */
+    this.pingTimer = 0;
+  }
+
+  /** After a frame went out (or the socket was welcomed): ping once it has been quiet. */
+  quiet() {
+    const every = this.rules.pingMs;
+    if (!every) return;
+    clearTimeout(this.pingTimer);
+    const ws = this.ws;
+    this.pingTimer = setTimeout(() => {
+      this.pingTimer = 0;
+      if (ws !== this.ws || !this.ready || !ws) return;
+      if (this.raw(ws, enc({ t: 'ping' }))) this.quiet();
+    }, every);
   }
 
   open() {
@@ -95,18 +114,21 @@ export class Transport {
       if (msg.t === 'welcome') {
         this.ready = true;
         welcomedAt = Date.now();
+        this.quiet();
         this.h.welcome(msg);
       } else if (msg.t === 'ack') {
         this.tries = 0; // the server is taking data: the link is healthy
         this.h.ack(msg.seq);
       }
-      // `error` frames are followed by a close with the code we act on.
+      // `pong` needs no answer; `error` frames are followed by a close with the
+      // code we act on.
     };
     ws.onerror = () => {}; // a close event always follows
     ws.onclose = (e) => {
       if (ws !== this.ws) return;
       this.ws = null;
       this.ready = false;
+      clearTimeout(this.pingTimer);
       if (welcomedAt && Date.now() - welcomedAt > HEALTHY_MS) this.tries = 0;
       const r = this.rules;
       if (r.fatal.indexOf(e.code) >= 0) this.fatal = true;
@@ -115,6 +137,7 @@ export class Transport {
         // Before welcome no batch was sent, so none can have been refused.
         refused: !!welcomedAt && r.refused.indexOf(e.code) >= 0,
         sessionFull: e.code === r.sessionFull,
+        conflict: !!welcomedAt && e.code === r.seqConflict,
       });
       this.retry();
     };
@@ -147,6 +170,7 @@ export class Transport {
 
   close() {
     this.want = false;
+    clearTimeout(this.pingTimer);
     clearTimeout(this.timer);
     this.timer = 0;
     const ws = this.ws;
@@ -180,19 +204,22 @@ export class Transport {
   /**
    * Sends a frame if welcomed and within the pacing budget; else false.
    * @param {Uint8Array} bytes
+   * @param {number} [raw] the events' size once inflated, when it is known
    */
-  send(bytes) {
+  send(bytes, raw = 0) {
     if (!this.ready || !this.ws) return false;
     const now = Date.now();
     if (now - this.winStart >= PACE_WINDOW_MS) {
       this.winStart = now;
       this.winFrames = 0;
       this.winBytes = 0;
+      this.winRaw = 0;
     }
     const pace = this.rules.pace;
     // The first frame of a window always goes, however large: it fits a
     // frame, so waiting would never make it fit the budget better.
-    if (this.winFrames >= pace.frames || (this.winBytes && this.winBytes + bytes.length > pace.bytes)) {
+    const overRaw = !!pace.rawBytes && this.winRaw > 0 && this.winRaw + raw > pace.rawBytes;
+    if (this.winFrames >= pace.frames || (this.winBytes && this.winBytes + bytes.length > pace.bytes) || overRaw) {
       if (!this.drainTimer) {
         this.drainTimer = setTimeout(() => {
           this.drainTimer = 0;
@@ -204,6 +231,8 @@ export class Transport {
     if (!this.raw(this.ws, bytes)) return false;
     this.winFrames++;
     this.winBytes += bytes.length;
+    this.winRaw += raw;
+    this.quiet();
     return true;
   }
 }

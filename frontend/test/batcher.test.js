@@ -6,7 +6,7 @@ import { Held } from '../src/held.js';
 import { Counter } from '../src/identity.js';
 import { GAP } from '../src/buffer.js';
 import { decode } from '../src/decode.js';
-import { FRAME_OVERHEAD } from '../src/codec.js';
+import { FRAME_OVERHEAD, enc, list } from '../src/codec.js';
 import { memoryStore, serverConfig } from './fakes.js';
 
 const cfg = serverConfig();
@@ -247,4 +247,44 @@ test('ack drops exactly that batch; empty once all are acked', () => {
   batcher.acked(3);
   assert.equal(batcher.empty, true);
   assert.deepEqual(tab.keys('sr:b:'), []);
+});
+
+test('a seq the server holds with other events is dropped, and a gap marker goes in a new batch', () => {
+  const { batcher } = setup({ maxFrameBytes: FRAME_OVERHEAD + 100 });
+  batcher.welcomed('s1', 't1', 0, 0);
+  for (let i = 0; i < 2; i++) batcher.add(ev(i, 100));
+  batcher.cutAll(false);
+  batcher.pump(() => true);
+  batcher.noteConflict(); // closed with seq_conflict
+  batcher.welcomed('s1', 't1', 0, 555);
+  assert.deepEqual(
+    frames(batcher).map((f) => f.seq),
+    [2],
+    'seq 1 is not sent again: it would conflict forever',
+  );
+  batcher.cutAll(false);
+  const fs = frames(batcher);
+  assert.deepEqual(
+    fs.map((f) => f.seq),
+    [2, 3],
+  );
+  assert.deepEqual(gapOf(fs[1].events[0]), { reason: 'conflict', dropped: 1 });
+  assert.equal(fs[1].events[0].timestamp, 555);
+  batcher.welcomed('s1', 't1', 0, 0);
+  assert.deepEqual(
+    frames(batcher).map((f) => f.seq),
+    [2, 3],
+    'only once',
+  );
+});
+
+test('pump passes each batch with its inflated size', () => {
+  const { batcher } = setup();
+  batcher.welcomed('s1', 't1', 0, 0);
+  batcher.add(ev(1, 500));
+  batcher.cutAll(false);
+  const sizes = [];
+  batcher.pump((f, raw) => sizes.push([f.length, raw]) > 0);
+  assert.equal(sizes.length, 1);
+  assert.equal(sizes[0][1], list([enc(ev(1, 500))]).length, 'the msgpack list of its events');
 });

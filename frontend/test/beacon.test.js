@@ -60,3 +60,12 @@ test('a beacon the browser refused leaves the batches for the next try', () => {
   assert.equal(batches[0].beaconed, undefined);
   assert.equal(pickForBeacon(batches).length, 1);
 });
+
+test('a beacon carries at most the server\'s batches per request', () => {
+  const batches = [1, 2, 3, 4, 5].map((seq) => batch(seq, 100));
+  assert.deepEqual(
+    pickForBeacon(batches, BEACON_MAX, 3).map((b) => b.seq),
+    [1, 2, 3],
+  );
+  assert.equal(pickForBeacon(batches).length, 5, 'no cap given: the byte cap alone');
+});

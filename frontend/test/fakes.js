@@ -1,5 +1,6 @@
 // Small stand-ins for what only a browser has: Web Storage, a WebSocket, and
 // the config the server renders into the page.
+import { readFileSync } from 'node:fs';
 import { Store } from '../src/storage.js';
 
 /**
@@ -82,46 +83,10 @@ export class FakeSocket {
   }
 }
 
-/** What the server's template tag renders (a literal: the tests' own copy). */
+/**
+ * What the server's template tag renders with the default settings
+ * (server-config.json; tests/test_recorder.py checks it still is).
+ */
 export function serverConfig() {
-  return {
-    v: 1,
-    ws: '/ws/session-replay/',
-    ingest: '/session-replay/api/ingest',
-    key: 'site-key',
-    autostart: true,
-    sampleRate: 1,
-    maskAllInputs: true,
-    maskTextSelector: null,
-    blockSelector: null,
-    flushIntervalMs: 2000,
-    flushBytes: 65536,
-    maxFrameBytes: 1048576,
-    maxBufferBytes: 2097152,
-    idleTimeoutMs: 1800000,
-    maxDurationMs: 43200000,
-    checkoutEveryNms: 300000,
-    protocol: {
-      codes: {
-        bad_frame: 4000,
-        unknown_type: 4001,
-        invalid_field: 4002,
-        frame_too_large: 4003,
-        bad_key: 4004,
-        origin_forbidden: 4005,
-        hello_required: 4006,
-        unsupported_version: 4007,
-        rate_limited: 4008,
-        session_full: 4009,
-        bad_token: 4010,
-        server_error: 4011,
-        forbidden: 4403,
-      },
-      fatal: [4004, 4005, 4007],
-      refused: [4000, 4002, 4003],
-      sessionFull: 4009,
-      idPattern: '^[A-Za-z0-9_-]{1,64}$',
-      pace: { frames: 25, bytes: 2097152 },
-    },
-  };
+  return JSON.parse(readFileSync(new URL('./server-config.json', import.meta.url), 'utf8'));
 }

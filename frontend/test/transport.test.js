@@ -135,11 +135,11 @@ test('a refused code counts as refused only on a welcomed socket', () => {
   const t = connect();
   last().open();
   last().serverClose(codes.bad_frame);
-  assert.deepEqual(log.closed, [{ code: codes.bad_frame, refused: false, sessionFull: false }]);
+  assert.deepEqual(log.closed, [{ code: codes.bad_frame, refused: false, sessionFull: false, conflict: false }]);
   mock.timers.tick(1000);
   welcomed(t);
   last().serverClose(codes.frame_too_large);
-  assert.deepEqual(log.closed[1], { code: codes.frame_too_large, refused: true, sessionFull: false });
+  assert.deepEqual(log.closed[1], { code: codes.frame_too_large, refused: true, sessionFull: false, conflict: false });
   mock.timers.tick(2000);
   welcomed(t);
   last().serverClose(codes.rate_limited);
@@ -150,7 +150,7 @@ test('session_full is reported, and is not final', () => {
   const t = connect();
   welcomed(t);
   last().serverClose(protocol.sessionFull);
-  assert.deepEqual(log.closed, [{ code: codes.session_full, refused: false, sessionFull: true }]);
+  assert.deepEqual(log.closed, [{ code: codes.session_full, refused: false, sessionFull: true, conflict: false }]);
   assert.equal(t.fatal, false);
 });
 
@@ -167,4 +167,46 @@ test('close() shuts the socket and stops reconnecting; restart() opens a new one
   last().serverClose(1000);
   mock.timers.tick(60_000);
   assert.equal(FakeSocket.all.length, 2);
+});
+
+test('a quiet welcomed socket pings; frames sent put the ping off', () => {
+  const t = connect();
+  const ws = welcomed(t);
+  const pings = () => ws.sent.filter((b) => decode(b).t === 'ping').length;
+  mock.timers.tick(protocol.pingMs - 1);
+  assert.equal(pings(), 0);
+  assert.equal(t.send(new Uint8Array([1])), true);
+  mock.timers.tick(protocol.pingMs - 1);
+  assert.equal(pings(), 0, 'the batch reset the quiet time');
+  mock.timers.tick(1);
+  assert.equal(pings(), 1);
+  mock.timers.tick(protocol.pingMs);
+  assert.equal(pings(), 2, 'and again while it stays quiet');
+  ws.receive(encode({ t: 'pong' }));
+  ws.serverClose(1006);
+  mock.timers.tick(protocol.pingMs * 3);
+  assert.equal(pings(), 2, 'no ping on a closed socket');
+});
+
+test('seq_conflict is reported as a conflict, on a welcomed socket only', () => {
+  const t = connect();
+  last().open();
+  last().serverClose(codes.seq_conflict);
+  assert.equal(log.closed[0].conflict, false);
+  mock.timers.tick(1000);
+  welcomed(t);
+  last().serverClose(codes.seq_conflict);
+  assert.deepEqual(log.closed[1], { code: 4014, refused: false, sessionFull: false, conflict: true });
+  assert.equal(t.fatal, false);
+});
+
+test('the inflated bytes of a second are paced too', () => {
+  const t = connect();
+  welcomed(t);
+  const raw = protocol.pace.rawBytes;
+  assert.equal(t.send(new Uint8Array(10), raw - 100), true);
+  assert.equal(t.send(new Uint8Array(10), 200), false, 'past the inflated budget');
+  mock.timers.tick(1000);
+  assert.equal(log.drain, 1);
+  assert.equal(t.send(new Uint8Array(10), 200), true, 'a new second');
 });

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
 from .conf import conf
+from .config.channel_layers import check_channel_layers
 from .config.checks import check_settings
 from .config.routes import check_websocket_route
 from .config.tasks import check_task_backend
@@ -43,6 +44,7 @@ def check_setup(**kwargs: Any) -> list[CheckMessage]:
             )
         )
     messages.extend(check_storage())
+    messages.extend(check_channel_layers())
     return messages
 
 

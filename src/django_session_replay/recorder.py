@@ -12,6 +12,8 @@ from . import lifecycle
 from .conf import conf
 from .wire import codes, frames
 
+HIDDEN_INPUTS = 'input[type="hidden" i]'
+
 
 def clamp_rate(value: Any) -> float:
     """A tag's sample_rate as a fraction; anything unreadable records nobody rather
@@ -36,7 +38,11 @@ def protocol_rules() -> dict[str, Any]:
         "pace": {
             "frames": max(1, conf.MAX_FRAMES_PER_SECOND // 2),
             "bytes": max(1, conf.MAX_BYTES_PER_SECOND // 2),
+            "rawBytes": max(1, conf.MAX_RAW_BYTES_PER_SECOND // 2),
         },
+        # A quiet socket pings three times per SOCKET_IDLE_TIMEOUT, so one lost
+        # ping never gets it closed.
+        "pingMs": conf.SOCKET_IDLE_TIMEOUT * 1000 // 3,
     }
 
 
@@ -56,11 +62,14 @@ def recorder_config(
         "sampleRate": clamp_rate(sample_rate),
         "maskAllInputs": conf.MASK_ALL_INPUTS,
         "maskTextSelector": mask_text_selector,
-        "blockSelector": block_selector,
         "flushIntervalMs": conf.FLUSH_INTERVAL_MS,
         "flushBytes": conf.FLUSH_BYTES,
         "maxFrameBytes": conf.MAX_FRAME_BYTES,
         "maxBufferBytes": conf.MAX_BUFFER_BYTES,
+        "maxBatchesPerRequest": conf.MAX_BATCHES_PER_REQUEST,
+        # Hidden inputs hold tokens (Django's CSRF token among them), never
+        # anything a replay shows: their values never leave the page.
+        "blockSelector": ", ".join(filter(None, [block_selector, HIDDEN_INPUTS])),
         **lifecycle.recorder_rules(),
         "checkoutEveryNms": conf.CHECKOUT_EVERY_MS,
         "plugins": [],

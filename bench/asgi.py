@@ -14,7 +14,6 @@ django.setup()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from django_session_replay.routing import websocket_urlpatterns  # noqa: E402
@@ -25,9 +24,5 @@ if os.environ.get("BENCH_VARIANT", "app") == "ack-only":
     websocket_urlpatterns = [path("ws/session-replay/", AckOnlyConsumer.as_asgi())]
 
 application = ProtocolTypeRouter(
-    {
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        )
-    }
+    {"websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns))}
 )

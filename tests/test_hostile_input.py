@@ -61,8 +61,14 @@ def staff_with_permission(name: str = "watcher") -> User:
     return User.objects.get(pk=user.pk)
 
 
-def watcher(session_id: str, user: User) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(LiveConsumer.as_asgi(), f"/ws/session-replay/live/{session_id}/")
+def watcher(
+    session_id: str, user: User, origin: str = "http://testserver"
+) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(
+        LiveConsumer.as_asgi(),
+        f"/ws/session-replay/live/{session_id}/",
+        headers=[(b"origin", origin.encode())],
+    )
     comm.scope["user"] = user
     comm.scope["url_route"] = {"kwargs": {"session_id": session_id}}
     return comm
@@ -448,3 +454,26 @@ async def test_queued_bytes_wait_for_commits(monkeypatch: pytest.MonkeyPatch) ->
     assert len(results) == 10
     assert 0 < peak <= 250_000  # never more than two 100 KB batches waiting at once
     assert committer.queued_bytes == 0
+
+
+# -- 5. origins ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", ""])
+async def test_the_live_socket_refuses_a_page_of_another_site(origin: str) -> None:
+    user = await sync_to_async(staff_with_permission)()  # the staff cookie rides along
+    watch = watcher("00000000-0000-0000-0000-000000000001", user, origin=origin)
+    assert (await watch.connect())[0]
+    closed = await watch.receive_output(timeout=5)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 4005)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SESSION_REPLAY={"ALLOWED_ORIGINS": ["testserver", "shop.example"]})
+async def test_allowed_origins_widen_the_recorders_socket() -> None:
+    async with Recorder(origin="https://shop.example") as recorder:
+        assert (await recorder.hello())["t"] == "welcome"
+    async with Recorder(origin="https://evil.example") as recorder:
+        answer = await recorder.hello()
+        assert (answer["code"], await recorder.closed_with()) == ("origin_forbidden", 4005)

@@ -16,15 +16,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 import django_session_replay.routing  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(django_session_replay.routing.websocket_urlpatterns))
+        # No AllowedHostsOriginValidator: the app's sockets check the Origin
+        # themselves and answer with documented codes (docs/install.md).
+        "websocket": AuthMiddlewareStack(
+            URLRouter(django_session_replay.routing.websocket_urlpatterns)
         ),
     }
 )

@@ -25,8 +25,16 @@ from django_session_replay.transports.websocket import RecordingConsumer
 # A project that mounts the app's routes under a prefix, behind the usual middleware.
 mounted_elsewhere = ProtocolTypeRouter(
     {
+        "websocket": AuthMiddlewareStack(
+            URLRouter([path("realtime/", URLRouter(websocket_urlpatterns))])
+        )
+    }
+)
+# One as older docs showed it: the app's routes behind Channels' origin validator.
+validated = ProtocolTypeRouter(
+    {
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter([path("realtime/", URLRouter(websocket_urlpatterns))]))
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         )
     }
 )
@@ -82,6 +90,12 @@ def test_routes_are_followed_through_middleware_and_nested_routers(path: str, ro
         ASGI_APPLICATION=f"{__name__}.mounted_elsewhere", SESSION_REPLAY={"WEBSOCKET_PATH": path}
     )
     assert found == ([] if routed else ["django_session_replay.E015"])
+
+
+def test_w019_an_origin_validator_in_front_of_the_recorder() -> None:
+    (message,) = check_websocket_route_with(ASGI_APPLICATION=f"{__name__}.validated")
+    assert message.id == "django_session_replay.W019"
+    assert "ALLOWED_ORIGINS" in message.msg
 
 
 def test_a_bare_url_router_is_followed() -> None:

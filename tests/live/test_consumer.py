@@ -25,8 +25,12 @@ def staff(permission: bool, *, is_staff: bool = True, is_active: bool = True) ->
     return User.objects.get(pk=user.pk)  # fresh permission cache
 
 
-def watcher(session_id: str, user) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(LiveConsumer.as_asgi(), f"/ws/session-replay/live/{session_id}/")
+def watcher(session_id: str, user, origin: str = "http://testserver") -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(
+        LiveConsumer.as_asgi(),
+        f"/ws/session-replay/live/{session_id}/",
+        headers=[(b"origin", origin.encode())],
+    )
     comm.scope["user"] = user
     comm.scope["url_route"] = {"kwargs": {"session_id": session_id}}
     return comm

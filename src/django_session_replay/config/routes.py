@@ -30,9 +30,10 @@ def check_websocket_route() -> list[CheckMessage]:
                 id=f"{PREFIX}.W016",
             )
         ]
-    target = resolve(websocket_app(application), conf.WEBSOCKET_PATH.lstrip("/"))
+    passed: list[Any] = []
+    target = resolve(websocket_app(application), conf.WEBSOCKET_PATH.lstrip("/"), passed=passed)
     if isinstance(target, type) and issubclass(target, RecordingConsumer):
-        return []
+        return origin_validators(passed)
     return [
         Error(
             f"SESSION_REPLAY['WEBSOCKET_PATH'] ({conf.WEBSOCKET_PATH!r}) is not routed to "
@@ -50,10 +51,34 @@ def websocket_app(application: Any) -> Any:
     return mapping.get("websocket") if isinstance(mapping, dict) else application
 
 
-def resolve(app: Any, path: str, depth: int = 0) -> Any:
-    """The consumer class that ``path`` reaches from ``app``, or None."""
+def origin_validators(passed: list[Any]) -> list[CheckMessage]:
+    """Channels' OriginValidator in front of the recorder answers a foreign page
+    with an HTTP 403 at the handshake: the recorder cannot tell it from a network
+    error and retries for ever, and ALLOWED_ORIGINS cannot widen it. The app
+    checks origins itself (origin_forbidden, which the recorder takes as final)."""
+    from channels.security.websocket import OriginValidator
+
+    if not any(isinstance(app, OriginValidator) for app in passed):
+        return []
+    return [
+        Warning(
+            "The recorder's WebSocket route is wrapped in an OriginValidator "
+            "(AllowedHostsOriginValidator): a refused page gets an HTTP 403 the recorder "
+            "retries for ever, and SESSION_REPLAY['ALLOWED_ORIGINS'] cannot widen it.",
+            hint="Route django_session_replay.routing.websocket_urlpatterns without it: "
+            "both of the app's sockets check the Origin themselves (docs/install.md).",
+            id=f"{PREFIX}.W019",
+        )
+    ]
+
+
+def resolve(app: Any, path: str, depth: int = 0, passed: list[Any] | None = None) -> Any:
+    """The consumer class that ``path`` reaches from ``app``, or None; ``passed``
+    collects the middleware on the way."""
     if app is None or depth > 20:
         return None
+    if passed is not None:
+        passed.append(app)
     consumer = getattr(app, "consumer_class", None)  # what Consumer.as_asgi() returns
     if consumer is not None:
         return consumer
@@ -62,12 +87,12 @@ def resolve(app: Any, path: str, depth: int = 0) -> Any:
         for route in routes:
             match = route.pattern.match(path)
             if match:
-                found = resolve(route.callback, match[0], depth + 1)
+                found = resolve(route.callback, match[0], depth + 1, passed)
                 if found is not None:
                     return found
         return None
     for name in WRAPPER_ATTRIBUTES:
         inner = getattr(app, name, None)
         if inner is not None:
-            return resolve(inner, path, depth + 1)
+            return resolve(inner, path, depth + 1, passed)
     return None

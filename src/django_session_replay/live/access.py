@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from importlib import import_module
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user, get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.http.request import validate_host
 
 from django_session_replay.permissions import can_view
 
@@ -32,6 +34,29 @@ def current_user(scope: Mapping[str, Any]) -> Any:
     # No session in the scope (a socket authenticated some other way): re-read the user.
     fresh = get_user_model()._default_manager.filter(pk=user.pk).first()
     return fresh or AnonymousUser()
+
+
+def site_hosts() -> list[str]:
+    """The hosts a staff page (the admin) is served from: ALLOWED_HOSTS, with
+    Django's own defaults for DEBUG and an empty list."""
+    hosts = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not hosts:
+        hosts = [".localhost", "127.0.0.1", "[::1]"]
+    return hosts
+
+
+def origin_allowed(scope: Mapping[str, Any]) -> bool:
+    """The live socket carries the staff's session cookie: a page of another site
+    must not open it (cross-site WebSocket hijacking)."""
+    origin = next(
+        (value.decode("latin-1") for name, value in scope.get("headers", []) if name == b"origin"),
+        None,
+    )
+    try:
+        host = urlsplit(origin).hostname if origin else None
+    except ValueError:
+        return False
+    return host is not None and host != "" and validate_host(host, site_hosts())
 
 
 def still_allowed(scope: Mapping[str, Any]) -> bool:

@@ -14,7 +14,7 @@ from django_session_replay.wire import encode
 from django_session_replay.wire.codes import Code
 
 from . import groups
-from .access import still_allowed
+from .access import origin_allowed, still_allowed
 
 # A watcher's right to watch is read again before a batch is delivered when it
 # was last read longer ago than this; logging out closes the socket at once.
@@ -28,6 +28,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
     groups_joined: tuple[str, ...] = ()
 
     async def connect(self) -> None:
+        if not origin_allowed(self.scope):
+            await self.accept()
+            await self.close(code=Code.ORIGIN_FORBIDDEN.close_code)
+            return
         user = self.scope.get("user")
         allowed = user is not None and await in_db_thread(can_view)(user)
         if user is None or not allowed or self.channel_layer is None:

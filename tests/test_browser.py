@@ -89,3 +89,102 @@ def test_record_in_a_browser_and_replay_in_admin(tmp_path: Path) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         staff.screenshot(path=str(ARTIFACTS / "admin-replay.png"), full_page=True)
         shutil.copy(server.log, ARTIFACTS / "browser-test-server.log")
+
+
+def forged_recording(page_url: str, tracker: str) -> list[dict]:
+    """A full snapshot whose page holds an image, a stylesheet and a CSS url() on
+    another site: what a forged recording would use to see staff watching."""
+    start = 1_700_000_000_000
+    img = {
+        "type": 2,
+        "tagName": "img",
+        "attributes": {"src": tracker + "/img.png"},
+        "childNodes": [],
+        "id": 6,
+    }
+    css = {
+        "type": 2,
+        "tagName": "style",
+        "attributes": {},
+        "childNodes": [
+            {"type": 3, "textContent": f"body {{ background: url({tracker}/bg.png) }}", "id": 8}
+        ],
+        "id": 7,
+    }
+    link = {
+        "type": 2,
+        "tagName": "link",
+        "attributes": {"rel": "stylesheet", "href": tracker + "/style.css"},
+        "childNodes": [],
+        "id": 9,
+    }
+    heading = {
+        "type": 2,
+        "tagName": "h1",
+        "attributes": {},
+        "childNodes": [{"type": 3, "textContent": "Forged page", "id": 11}],
+        "id": 10,
+    }
+    head = {"type": 2, "tagName": "head", "attributes": {}, "childNodes": [css, link], "id": 3}
+    body = {"type": 2, "tagName": "body", "attributes": {}, "childNodes": [heading, img], "id": 4}
+    html = {"type": 2, "tagName": "html", "attributes": {}, "childNodes": [head, body], "id": 2}
+    document = {"type": 0, "childNodes": [html], "id": 1}
+    return [
+        {"type": 4, "timestamp": start, "data": {"href": page_url, "width": 1000, "height": 700}},
+        {
+            "type": 2,
+            "timestamp": start + 1,
+            "data": {"node": document, "initialOffset": {"left": 0, "top": 0}},
+        },
+        {"type": 3, "timestamp": start + 2000, "data": {"source": 3, "id": 1, "x": 0, "y": 10}},
+    ]
+
+
+def test_a_replay_loads_nothing_from_another_site(tmp_path: Path) -> None:
+    """The replay page's CSP (admin/csp.py): staff's browser fetches nothing a
+    recording points at outside the recorded site and the admin."""
+    import http.server
+    import threading
+
+    import msgpack
+    from websockets.sync.client import connect
+
+    from tests.conftest import hello_frame
+    from tests.s3 import free_port
+
+    hits: list[str] = []
+
+    class Tracker(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    tracker = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Tracker)
+    threading.Thread(target=tracker.serve_forever, daemon=True).start()
+    tracker_url = f"http://127.0.0.1:{tracker.server_address[1]}"
+    try:
+        with demo_server(tmp_path) as server, chromium() as browser:
+            key = server.recorder_config()["key"]
+            ws_url = server.url.replace("http", "ws") + "/ws/session-replay/"
+            with connect(ws_url, origin=server.url) as socket:
+                socket.send(msgpack.packb(hello_frame(key=key, page={"url": server.url + "/"})))
+                assert msgpack.unpackb(socket.recv())["t"] == "welcome"
+                events = forged_recording(server.url + "/", tracker_url)
+                socket.send(msgpack.packb({"t": "batch", "seq": 1, "events": events}))
+                assert msgpack.unpackb(socket.recv()) == {"t": "ack", "seq": 1}
+            staff = browser.new_page()
+            login(staff, server)
+            staff.goto(server.url + "/admin/django_session_replay/replaysession/")
+            staff.click("a:has-text('▶ Replay')")
+            frame = staff.frame_locator("#session-replay-player iframe")
+            frame.locator("h1").first.wait_for()
+            assert frame.locator("h1").first.inner_text() == "Forged page"
+            staff.wait_for_timeout(1500)
+    finally:
+        tracker.shutdown()
+        tracker.server_close()
+    assert hits == []

@@ -195,6 +195,11 @@ class Settings:
         return None if alias is None else str(alias)
 
     @property
+    def REPLAY_ALLOWED_SOURCES(self) -> list[str]:
+        """CSP sources a replay may load from besides the recorded site and the admin."""
+        return [str(source) for source in _get("REPLAY_ALLOWED_SOURCES")]
+
+    @property
     def PROCESSORS(self) -> list[str]:
         """Dotted paths of the pipeline's processors, run in this order."""
         return [str(path) for path in _get("PROCESSORS")]

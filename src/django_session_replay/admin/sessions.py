@@ -19,6 +19,7 @@ from django_session_replay.models import ReplaySession, ReplaySessionQuerySet
 from django_session_replay.storage import reader
 from django_session_replay.wire.codes import Code
 
+from .csp import replay_policy
 from .formatting import human_bytes, human_duration
 
 if TYPE_CHECKING:
@@ -126,6 +127,8 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 "closeCodes": {code.text: code.close_code for code in Code},
             },
         }
-        return TemplateResponse(
+        response = TemplateResponse(
             request, "admin/django_session_replay/replaysession/replay.html", context
         )
+        response["Content-Security-Policy"] = replay_policy(request, session.entry_url)
+        return response

@@ -67,6 +67,15 @@ def strings(*, optional: bool = False) -> Rule:
     return rule
 
 
+def csp_sources(value: Any) -> str | None:
+    problem = strings()(value)
+    if problem is not None:
+        return problem
+    if any(not source or any(c in source for c in " ;,'\"") for source in value):
+        return "must hold CSP source expressions, like 'https://cdn.example.com', one per string"
+    return None
+
+
 @dataclass(frozen=True)
 class Key:
     default: Any
@@ -110,6 +119,9 @@ KEYS: dict[str, Key] = {
     "COMPRESSION_LEVEL": Key(11, integer(1, 22)),  # zstd; bench/README.md has the figures
     "RETENTION_DAYS": Key(30, integer(0)),
     "LIVE_GROUPS": Key(True, boolean),
+    # More CSP sources a replay may load images, styles, fonts and media from
+    # (a CDN of the recorded site); admin/csp.py.
+    "REPLAY_ALLOWED_SOURCES": Key([], csp_sources),
     # None: tasks run in this process on one background thread; else an alias of
     # settings.TASKS (config/tasks.py checks it is one).
     "TASK_BACKEND": Key(None, text(optional=True)),

@@ -11,7 +11,6 @@ from uuid import UUID
 import msgpack
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Permission, User
 from django.contrib.auth.signals import user_logged_out
 from django.test import Client, override_settings
@@ -19,12 +18,12 @@ from django.test import Client, override_settings
 from django_session_replay.conf import conf
 from django_session_replay.ingest import store
 from django_session_replay.live import consumer as live_consumer
-from django_session_replay.live.consumer import LiveConsumer
 from django_session_replay.models import Batch, ReplaySession
 from django_session_replay.wire import payload
 from tests.conftest import Client as Recorder
 from tests.conftest import events
 from tests.factories import record
+from tests.live.test_consumer import watcher
 
 # -- helpers -----------------------------------------------------------------------
 
@@ -59,19 +58,6 @@ def staff_with_permission(name: str = "watcher") -> User:
     user = User.objects.create_user(name, is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
     return User.objects.get(pk=user.pk)
-
-
-def watcher(
-    session_id: str, user: User, origin: str = "http://testserver"
-) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(
-        LiveConsumer.as_asgi(),
-        f"/ws/session-replay/live/{session_id}/",
-        headers=[(b"origin", origin.encode())],
-    )
-    comm.scope["user"] = user
-    comm.scope["url_route"] = {"kwargs": {"session_id": session_id}}
-    return comm
 
 
 # -- 1. one HTTP request holding the server ------------------------------------------

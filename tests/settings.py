@@ -72,12 +72,13 @@ if os.environ.get("SESSION_REPLAY_TEST_STACK") == "full":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Above channels_redis's 5 s blocking read (redis-py 8 defaults to 5 s: W018).
+            # No read timeout: channels_redis's 5 s blocking read bounds each wait,
+            # and redis-py 8's default of 5 s kills quiet sockets (W018).
             "CONFIG": {
                 "hosts": [
                     {
                         "address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                        "socket_timeout": 30,
+                        "socket_timeout": None,
                     }
                 ]
             },

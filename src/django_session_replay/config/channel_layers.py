@@ -4,7 +4,9 @@ channels_redis waits for messages with a 5-second blocking read; redis-py 8
 made 5 seconds the default socket timeout, so the read times out first and the
 consumer dies with ``redis.exceptions.TimeoutError`` after 5 quiet seconds (a
 recording socket between batches, a live watcher of a quiet session). A host
-given as a dict with its own ``socket_timeout`` above that wait is fine.
+given as a dict with ``"socket_timeout": None`` is fine: channels_redis's own
+5-second wait bounds each read. (A longer timeout, 30 s, was seen to leave a
+cancelled receive waiting for ever in the test suite, so None is what to set.)
 """
 
 from __future__ import annotations
@@ -33,8 +35,7 @@ def redis_major() -> int | None:
 def times_out(host: Any) -> bool:
     if not isinstance(host, dict):
         return True  # a URL or an address pair: redis-py's default timeout applies
-    timeout = host.get("socket_timeout", BLOCKING_READ_SECONDS)
-    return timeout is not None and timeout <= BLOCKING_READ_SECONDS
+    return "socket_timeout" not in host or host["socket_timeout"] is not None
 
 
 def check_channel_layers() -> list[CheckMessage]:
@@ -51,7 +52,7 @@ def check_channel_layers() -> list[CheckMessage]:
                 Warning(
                     f"CHANNEL_LAYERS[{alias!r}]: with redis-py {major}, a socket quiet for "
                     f"{BLOCKING_READ_SECONDS} s is closed by a Redis read timeout.",
-                    hint='Give each host as {"address": "redis://...", "socket_timeout": 30} '
+                    hint='Give each host as {"address": "redis://...", "socket_timeout": None} '
                     "(docs/deployment.md, Redis).",
                     id=f"{PREFIX}.W018",
                 )

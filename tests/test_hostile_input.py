@@ -60,6 +60,15 @@ def staff_with_permission(name: str = "watcher") -> User:
     return User.objects.get(pk=user.pk)
 
 
+@pytest.fixture
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate limits count in fixed windows of the clock: a test must not see
+    one end between its requests."""
+    from django_session_replay.ingest import ratelimit
+
+    monkeypatch.setattr(ratelimit, "clock", lambda: 1_800_000_000.0)
+
+
 # -- 1. one HTTP request holding the server ------------------------------------------
 
 
@@ -96,7 +105,7 @@ def test_a_requests_batches_are_stored_as_one_group(
 
 @pytest.mark.django_db
 @override_settings(SESSION_REPLAY={"HTTP_REQUESTS_PER_MINUTE": 2})
-def test_the_http_door_is_rate_limited_per_token(client: Client) -> None:
+def test_the_http_door_is_rate_limited_per_token(client: Client, one_minute: None) -> None:
     opened = record([events(1)])
     answers = [
         beacon(client, opened, [{"seq": 2, "events": events(1)}]).status_code for _ in range(3)
@@ -108,7 +117,7 @@ def test_the_http_door_is_rate_limited_per_token(client: Client) -> None:
 
 @pytest.mark.django_db
 @override_settings(SESSION_REPLAY={"HTTP_REQUESTS_PER_MINUTE_PER_ADDRESS": 2})
-def test_the_http_door_is_rate_limited_per_client_address(client: Client) -> None:
+def test_the_http_door_is_rate_limited_per_client_address(client: Client, one_minute: None) -> None:
     sessions = [record([events(1)]) for _ in range(3)]
     answers = [beacon(client, opened, []).status_code for opened in sessions]
     assert answers == [200, 200, 429]
@@ -270,7 +279,7 @@ def test_a_page_of_the_list_converts_only_its_rows(
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(SESSION_REPLAY={"NEW_SESSIONS_PER_MINUTE": 2})
-async def test_new_sessions_are_rate_limited_per_address() -> None:
+async def test_new_sessions_are_rate_limited_per_address(one_minute: None) -> None:
     welcomes = []
     for visitor in ("a", "b"):
         async with Recorder() as recorder:

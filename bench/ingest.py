@@ -332,18 +332,18 @@ def stored_batches(name: str) -> int:
 
 
 @contextmanager
-def database() -> Iterator[str]:
+def database(name: str = DATABASE) -> Iterator[str]:
     """A fresh PostgreSQL database of our own, dropped afterwards."""
     import psycopg
 
     with psycopg.connect(**admin("postgres")) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {DATABASE}")
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {name}")
     try:
-        yield DATABASE
+        yield name
     finally:
         with psycopg.connect(**admin("postgres")) as db:
-            db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def child_env(**extra: str) -> dict[str, str]:

@@ -60,6 +60,20 @@ class GroupCommitter:
         self.drained = asyncio.Condition()
 
     async def submit(self, items: Sequence[store.Item]) -> Submitted:
+        futures = await self.enqueue(items)
+        results = await asyncio.gather(*futures)
+        runs = list({id(run): run for _, run in results}.values())
+        return Submitted([outcome for outcome, _ in results], runs)
+
+    async def append_one(self, item: store.Item) -> Outcome:
+        """The socket's case, once per frame: no gather, no Submitted."""
+        (future,) = await self.enqueue([item])
+        outcome, _ = await future
+        return outcome
+
+    async def enqueue(
+        self, items: Sequence[store.Item]
+    ) -> list[asyncio.Future[tuple[Outcome, asyncio.Future[None]]]]:
         loop = asyncio.get_running_loop()
         size = sum(batch.raw_bytes for _, _, batch in items)
         if self.queued_bytes and self.queued_bytes + size > MAX_QUEUED_BYTES:
@@ -72,9 +86,7 @@ class GroupCommitter:
         self.queue.extend(zip(items, futures, strict=True))
         if self.writer is None:
             self.writer = loop.create_task(self.write())
-        results = await asyncio.gather(*futures)
-        runs = list({id(run): run for _, run in results}.values())
-        return Submitted([outcome for outcome, _ in results], runs)
+        return futures
 
     async def write(self) -> None:
         try:
@@ -124,18 +136,22 @@ committers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupCommitter]
 )
 
 
+def committer() -> GroupCommitter:
+    loop = asyncio.get_running_loop()
+    found = committers.get(loop)
+    if found is None:
+        found = committers[loop] = GroupCommitter()
+    return found
+
+
 async def submit(items: Sequence[store.Item]) -> Submitted:
     """Store the items with whatever else is waiting; each gets its outcome."""
-    loop = asyncio.get_running_loop()
-    committer = committers.get(loop)
-    if committer is None:
-        committer = committers[loop] = GroupCommitter()
-    return await committer.submit(items)
+    return await committer().submit(items)
 
 
 async def append(session_id: UUID, window: str, batch: Batch) -> store.Appended:
     """One batch (the socket's case); raises its ProtocolError when refused."""
-    outcome = (await submit([(session_id, window, batch)])).outcomes[0]
+    outcome = await committer().append_one((session_id, window, batch))
     if isinstance(outcome, ProtocolError):
         raise outcome
     return outcome

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import msgpack
@@ -55,7 +56,7 @@ class Batch:
     last_timestamp: int
     pages: int  # Meta events: one per page load
 
-    @property
+    @cached_property  # read twice in the store, over ~100 KB of msgpack
     def crc32(self) -> int:
         """A checksum of the events (their msgpack, however they were deflated), to
         tell a re-send of this batch from another batch under the same seq."""

@@ -5,7 +5,7 @@ and is younger than MAX_DURATION; a batch is refused (session_full) when it
 would take the session past MAX_SESSION_EVENTS or MAX_SESSION_BYTES. The
 queryset filters (models.py), resume (ingest/sessions.py), the caps
 (ingest/store.py), closing idle sessions and what the recorder is told
-(recorder/config.py) all use these functions.
+(recorder.py) all use these functions.
 """
 
 from __future__ import annotations
@@ -60,5 +60,5 @@ def token_max_age() -> int:
 
 def recorder_rules() -> dict[str, int]:
     """The same rules for the recorder, which decides locally whether its
-    stored token is still worth offering (recorder/config.py renders these)."""
+    stored token is still worth offering (recorder.py renders these)."""
     return {"idleTimeoutMs": conf.IDLE_TIMEOUT * 1000, "maxDurationMs": conf.MAX_DURATION * 1000}

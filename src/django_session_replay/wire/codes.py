@@ -1,7 +1,7 @@
 """Stable error codes: their text, WebSocket close code and HTTP status.
 
 docs/protocol.md lists every one; the recorder receives them from the server
-config (recorder/config.py) instead of retyping them.
+config (recorder.py) instead of retyping them.
 """
 
 from __future__ import annotations

@@ -509,13 +509,7 @@ async def attack(port: int, pid: int, args: argparse.Namespace) -> dict[str, Any
 
 
 def show(name: str, result: dict[str, Any]) -> None:
-    print(
-        f"{name:<9} "
-        + " ".join(
-            f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
-        ),
-        flush=True,
-    )
+    ingest.show(name, result, width=9, digits=1)
 
 
 def show_attack(name: str, result: dict[str, Any]) -> None:

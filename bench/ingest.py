@@ -426,11 +426,12 @@ def limit(
 # -- main -------------------------------------------------------------------------
 
 
-def show(name: str, result: dict[str, float]) -> None:
+def show(name: str, result: dict[str, Any], *, width: int = 6, digits: int = 2) -> None:
+    """One result line: the name, then key=value pairs (floats rounded)."""
     print(
-        f"{name:<6} "
+        f"{name:<{width}} "
         + " ".join(
-            f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
+            f"{k}={v:.{digits}f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
         ),
         flush=True,
     )

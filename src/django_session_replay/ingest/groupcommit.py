@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
 from django_session_replay.ingest.db import in_db_thread
+from django_session_replay.loops import PerLoop
 from django_session_replay.wire.codes import Code, ProtocolError
 from django_session_replay.wire.frames import Batch
 
@@ -130,18 +130,7 @@ async def commit(items: list[store.Item]) -> list[Outcome]:
         return [ProtocolError(Code.SERVER_ERROR, "the batch could not be stored")] * len(items)
 
 
-# One committer per event loop (a server has one; tests and WSGI requests start many).
-committers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupCommitter] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def committer() -> GroupCommitter:
-    loop = asyncio.get_running_loop()
-    found = committers.get(loop)
-    if found is None:
-        found = committers[loop] = GroupCommitter()
-    return found
+committer = PerLoop(GroupCommitter)  # one writer per event loop
 
 
 async def submit(items: Sequence[store.Item]) -> Submitted:

@@ -15,6 +15,8 @@ import time
 import weakref
 from typing import Protocol
 
+from django_session_replay.loops import PerLoop
+
 SWEEP_SECONDS = 1.0
 
 
@@ -59,14 +61,4 @@ class Sweeper:
                     await socket.expire(reason)
 
 
-sweepers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Sweeper] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def sweeper() -> Sweeper:
-    loop = asyncio.get_running_loop()
-    found = sweepers.get(loop)
-    if found is None:
-        found = sweepers[loop] = Sweeper()
-    return found
+sweeper = PerLoop(Sweeper)  # one per event loop

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django_session_replay.conf import conf
 from django_session_replay.models import ReplaySession, ReplaySessionQuerySet
 from django_session_replay.storage import reader
-from django_session_replay.wire.codes import Code
 
 from .csp import replay_policy
 from .formatting import human_bytes, human_duration
@@ -124,7 +123,6 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,
                 "liveUrl": live_url if session.is_active else None,
-                "closeCodes": {code.text: code.close_code for code in Code},
             },
         }
         response = TemplateResponse(

@@ -40,13 +40,14 @@ def test_loads_come_from_the_recorded_site_and_the_admin_only(client: Client) ->
 
 @override_settings(
     SESSION_REPLAY={"REPLAY_ALLOWED_SOURCES": ["https://cdn.example"]},
-    ALLOWED_HOSTS=["*", ".example.org", "testserver"],
+    ALLOWED_HOSTS=["*", ".example.org", "testserver", "[::1]"],
 )
 def test_extra_sources_and_host_patterns(client: Client) -> None:
     policy = policy_of(client, "javascript:alert(1)")  # no origin to add
     assert "https://cdn.example" in policy["img-src"]
     assert {"example.org", "*.example.org"} <= set(policy["img-src"])
     assert "*" not in policy["img-src"]  # ALLOWED_HOSTS "*" widens nothing
+    assert "[::1]" not in policy["img-src"]  # no CSP syntax for it: browsers reject it
 
 
 @pytest.mark.parametrize("sources", [["https://a.example; script-src *"], ["a b"], "https://x"])

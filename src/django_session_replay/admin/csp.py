@@ -31,8 +31,14 @@ def origin_of(url: str) -> str | None:
 
 
 def host_sources(pattern: str) -> list[str]:
-    """An ALLOWED_HOSTS-style pattern as CSP sources ("*" widens nothing)."""
-    if not pattern or pattern == "*" or any(c in pattern for c in " ;,'"):
+    """An ALLOWED_HOSTS-style pattern as CSP sources ("*" widens nothing; CSP has
+    no syntax for an IPv6 literal such as "[::1]", which browsers reject)."""
+    if (
+        not pattern
+        or pattern == "*"
+        or pattern.startswith("[")
+        or any(c in pattern for c in " ;,'")
+    ):
         return []
     if pattern.startswith("."):
         return [pattern[1:], "*" + pattern]

@@ -33,7 +33,8 @@ def test_renders_script_and_configuration() -> None:
     assert config["ingest"] == "/session-replay/api/ingest"
     assert config["key"] == conf.SITE_KEY
     assert config["maskAllInputs"] is True
-    assert config["maxFrameBytes"] == 1024 * 1024
+    assert config["maxFrameBytes"] == 512 * 1024
+    assert config["maxEventBytes"] == 32 * 1024 * 1024
 
 
 def test_tag_arguments_override_settings() -> None:

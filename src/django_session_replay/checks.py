@@ -12,6 +12,7 @@ from .conf import conf
 from .config.channel_layers import check_channel_layers
 from .config.checks import check_settings
 from .config.routes import check_websocket_route
+from .config.servers import check_server_limit
 from .config.tasks import check_task_backend
 
 
@@ -52,7 +53,7 @@ def check_setup(**kwargs: Any) -> list[CheckMessage]:
 def check_configuration(**kwargs: Any) -> list[CheckMessage]:
     messages = check_settings()
     if not messages:  # valid values first (a valid WEBSOCKET_PATH, TASK_BACKEND)
-        messages = check_websocket_route() + check_task_backend()
+        messages = check_websocket_route() + check_task_backend() + check_server_limit()
     return messages
 
 

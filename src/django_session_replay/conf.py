@@ -81,6 +81,11 @@ class Settings:
         return int(_get("MAX_FRAME_BYTES"))
 
     @property
+    def MAX_EVENT_BYTES(self) -> int:
+        """What one batch sent in parts may inflate to (event_too_large above)."""
+        return int(_get("MAX_EVENT_BYTES"))
+
+    @property
     def MAX_FRAMES_PER_SECOND(self) -> int:
         return int(_get("MAX_FRAMES_PER_SECOND"))
 

@@ -65,6 +65,8 @@ def recorder_config(
         "flushIntervalMs": conf.FLUSH_INTERVAL_MS,
         "flushBytes": conf.FLUSH_BYTES,
         "maxFrameBytes": conf.MAX_FRAME_BYTES,
+        # A larger batch goes in parts; a larger event becomes a too_large gap.
+        "maxEventBytes": conf.MAX_EVENT_BYTES,
         "maxBufferBytes": conf.MAX_BUFFER_BYTES,
         "maxBatchesPerRequest": conf.MAX_BATCHES_PER_REQUEST,
         # Hidden inputs hold tokens (Django's CSRF token among them), never

@@ -13,9 +13,11 @@ from typing import Any
 Rule = Callable[[Any], str | None]  # None: the value is fine; else what is wrong with it
 
 MIB = 1024 * 1024
-# Daphne (and uvicorn's default) cut a WebSocket message over 1 MiB with a bare
-# 1006 close, before our frame_too_large answer could reach the client.
-ASGI_MESSAGE_LIMIT = MIB
+# uvicorn's default WebSocket message limit (--ws-max-size), the largest frame
+# limit we allow: over the ASGI server's own limit a frame is cut before our
+# frame_too_large answer could reach the client (config/servers.py warns when
+# daphne's is lower).
+ASGI_MESSAGE_LIMIT = 16 * MIB
 
 
 def boolean(value: Any) -> str | None:
@@ -91,7 +93,10 @@ KEYS: dict[str, Key] = {
     "INGEST_URL": Key(None, text(optional=True)),  # None: reversed from the API's endpoint
     "IDLE_TIMEOUT": Key(30 * 60, integer(10)),
     "MAX_DURATION": Key(12 * 60 * 60, integer(60)),
-    "MAX_FRAME_BYTES": Key(MIB, integer(1024, ASGI_MESSAGE_LIMIT)),
+    # Half of daphne's default message limit (1 MiB): what is larger travels in parts.
+    "MAX_FRAME_BYTES": Key(MIB // 2, integer(1024, ASGI_MESSAGE_LIMIT)),
+    # A batch in parts, inflated: the corpus's largest full snapshot is 4.7 MB.
+    "MAX_EVENT_BYTES": Key(32 * MIB, integer(64 * 1024)),
     "MAX_FRAMES_PER_SECOND": Key(50, integer(2)),
     "MAX_BYTES_PER_SECOND": Key(4 * MIB, integer(4096)),
     # Inflated bytes: 43 KB of deflate can carry 40 MiB of events.
@@ -139,5 +144,7 @@ AT_MOST = [
     ("FLUSH_BYTES", "MAX_FRAME_BYTES"),
     ("MAX_FRAME_BYTES", "MAX_BYTES_PER_SECOND"),
     ("MAX_FRAME_BYTES", "MAX_RAW_BYTES_PER_SECOND"),
+    ("MAX_FRAME_BYTES", "MAX_EVENT_BYTES"),
+    ("MAX_EVENT_BYTES", "MAX_SESSION_BYTES"),
     ("IDLE_TIMEOUT", "MAX_DURATION"),
 ]

@@ -11,7 +11,7 @@ from uuid import UUID
 from django_session_replay.conf import conf
 from django_session_replay.ingest import access, groupcommit, ratelimit, sessions, store, tokens
 from django_session_replay.ingest.db import in_db_thread
-from django_session_replay.wire import frames
+from django_session_replay.wire import frames, parts
 from django_session_replay.wire.codes import Code, ProtocolError
 
 
@@ -46,24 +46,38 @@ def read_body(body: bytes, origin: str | None) -> Envelope:
             Code.TOO_MANY_BATCHES,
             f"{len(batches)} batches in one request; at most {conf.MAX_BATCHES_PER_REQUEST}",
         )
-    inflated = 0
     try:
         if not isinstance(batches, list):
             raise ProtocolError(Code.INVALID_FIELD, "batches must be a list")
-        for frame in batches:
-            if not isinstance(frame, dict):
-                raise ProtocolError(Code.INVALID_FIELD, "each batch is a map")
-            batch = frames.parse_batch(frame, conf.MAX_FRAME_BYTES)
-            inflated += batch.raw_bytes
-            if inflated > conf.MAX_RAW_BYTES_PER_SECOND:  # one request, the socket's second
-                raise ProtocolError(
-                    Code.FRAME_TOO_LARGE,
-                    f"the batches inflate to more than {conf.MAX_RAW_BYTES_PER_SECOND} bytes",
-                )
-            envelope.batches.append(batch)
+        read_batches(batches, envelope.batches)
     except ProtocolError as error:
         envelope.error = error
     return envelope
+
+
+def read_batches(frames_in: list[Any], into: list[frames.Batch]) -> None:
+    """``batch`` maps, and ``part`` maps (``t`` is "part") whose stream ends in the
+    same body, in order; what was read before a refusal stays in ``into``."""
+    reassembly = parts.Reassembly(conf.MAX_EVENT_BYTES)
+    inflated = 0
+    for frame in frames_in:
+        if not isinstance(frame, dict):
+            raise ProtocolError(Code.INVALID_FIELD, "each batch is a map")
+        if frame.get("t") == "part":
+            batch, _ = reassembly.add(frames.parse_part(frame))
+        else:
+            reassembly.interrupted(f"batch {frame.get('seq')!r}")
+            batch = frames.parse_batch(frame, conf.MAX_FRAME_BYTES)
+        if batch is None:
+            continue
+        inflated += batch.raw_bytes
+        if inflated > conf.MAX_RAW_BYTES_PER_SECOND:  # one request, the socket's second
+            raise ProtocolError(
+                Code.FRAME_TOO_LARGE,
+                f"the batches inflate to more than {conf.MAX_RAW_BYTES_PER_SECOND} bytes",
+            )
+        into.append(batch)
+    reassembly.interrupted("the end of the body")
 
 
 def resume(hello: frames.Hello) -> UUID:

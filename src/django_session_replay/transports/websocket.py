@@ -16,7 +16,7 @@ from django_session_replay.conf import conf
 from django_session_replay.ingest import access, groupcommit, ratelimit, sessions, tokens
 from django_session_replay.ingest.db import in_db_thread
 from django_session_replay.transports import watchdog
-from django_session_replay.wire import encode, frames
+from django_session_replay.wire import encode, frames, parts
 from django_session_replay.wire.codes import Code, ProtocolError
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ class RecordingConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.limiter = RateLimiter()
+        self.parts = parts.Reassembly(conf.MAX_EVENT_BYTES)
         self.closing = False
         self.welcomed = False
         self.opened_at = self.last_frame_at = time.monotonic()
@@ -90,11 +91,15 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         try:
             self.limiter.admit(len(bytes_data or text_data or ""))
             frame = frames.decode_frame(bytes_data, text_data, conf.MAX_FRAME_BYTES)
-            if isinstance(frame, frames.Hello):
-                await self.hello(frame)
-            elif isinstance(frame, frames.Ping):
+            if isinstance(frame, frames.Ping):  # may come between two parts
                 await self.send(bytes_data=encode.pong())
+            elif isinstance(frame, frames.Part):
+                await self.part(frame)
+            elif isinstance(frame, frames.Hello):
+                self.parts.interrupted("a hello")
+                await self.hello(frame)
             else:
+                self.parts.interrupted(f"batch {frame.seq}")
                 self.limiter.admit_raw(frame.raw_bytes)
                 await self.batch(frame)
         except ProtocolError as error:
@@ -125,6 +130,14 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         # pipeline, which the committer runs for both doors.
         await groupcommit.append(self.session_id, self.window, batch)
         await self.send(bytes_data=encode.ack(batch.seq))
+
+    async def part(self, part: frames.Part) -> None:
+        if self.session_id is None:
+            raise ProtocolError(Code.HELLO_REQUIRED, "send hello before parts")
+        batch, inflated = self.parts.add(part)
+        self.limiter.admit_raw(inflated)
+        if batch is not None:  # the last part: the batch it was cut from
+            await self.batch(batch)
 
     async def refuse(self, error: ProtocolError) -> None:
         self.closing = True

@@ -27,6 +27,11 @@ class Code(Enum):
     TOO_MANY_BATCHES = ("too_many_batches", 4012, 413)  # the HTTP door: MAX_BATCHES_PER_REQUEST
     IDLE = ("idle", 4013, 408)  # no hello in time, or a socket silent too long
     SEQ_CONFLICT = ("seq_conflict", 4014, 409)  # a seq already held with other events
+    # A batch in parts (wire/parts.py): a stream left unfinished, a part out of
+    # its place, and a batch whose parts are over MAX_EVENT_BYTES.
+    PART_MISSING = ("part_missing", 4015, 400)
+    PART_UNEXPECTED = ("part_unexpected", 4016, 400)
+    EVENT_TOO_LARGE = ("event_too_large", 4017, 413)
     FORBIDDEN = ("forbidden", 4403, 403)  # the live socket: not (or no longer) allowed to watch
 
     def __init__(self, text: str, close_code: int, http_status: int) -> None:
@@ -39,7 +44,14 @@ class Code(Enum):
 FATAL = (Code.BAD_KEY, Code.ORIGIN_FORBIDDEN, Code.UNSUPPORTED_VERSION)
 # Closes that refuse the very batch just sent: the recorder replaces it with a
 # gap marker instead of re-sending it forever.
-BATCH_REFUSED = (Code.BAD_FRAME, Code.INVALID_FIELD, Code.FRAME_TOO_LARGE)
+BATCH_REFUSED = (
+    Code.BAD_FRAME,
+    Code.INVALID_FIELD,
+    Code.FRAME_TOO_LARGE,
+    Code.PART_MISSING,
+    Code.PART_UNEXPECTED,
+    Code.EVENT_TOO_LARGE,
+)
 # seq_conflict is neither: the server holds other events under that seq, so the
 # recorder drops its batch (re-sending it, or a gap marker under the same seq,
 # would conflict forever) and notes a gap in its next batch.

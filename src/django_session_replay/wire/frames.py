@@ -68,6 +68,31 @@ class Batch:
         return len(self.packed)
 
 
+# More parts than this is not a big event but a stream of crumbs (a 32 MiB
+# event at 1 KiB frames is 32,768 of them).
+MAX_PARTS = 65_536
+
+
+@dataclass(frozen=True)
+class Part:
+    seq: int
+    index: int  # ``i``: from 0
+    count: int  # ``n``: parts in the stream
+    data: bytes  # ``z``: this part's slice of the batch's deflate stream
+
+
+def parse_part(frame: dict[str, Any]) -> Part:
+    seq = parse_seq(frame.get("seq"))
+    count, index, data = frame.get("n"), frame.get("i"), frame.get("z")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_PARTS:
+        raise ProtocolError(Code.INVALID_FIELD, f"n must be an integer from 1 to {MAX_PARTS}")
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:
+        raise ProtocolError(Code.INVALID_FIELD, "i must be an integer from 0 to n-1")
+    if not isinstance(data, bytes) or not data:
+        raise ProtocolError(Code.INVALID_FIELD, "z must be non-empty bytes")
+    return Part(seq, index, count, data)
+
+
 def unpack(data: bytes) -> Any:
     try:
         return msgpack.unpackb(data, raw=False, strict_map_key=True)
@@ -80,7 +105,9 @@ class Ping:
     """Keeps an idle recording socket open (answered with ``pong``)."""
 
 
-def decode_frame(data: bytes | None, text: str | None, max_bytes: int) -> Hello | Batch | Ping:
+def decode_frame(
+    data: bytes | None, text: str | None, max_bytes: int
+) -> Hello | Batch | Part | Ping:
     """Turn one WebSocket message into a validated frame or raise ProtocolError."""
     if data is None:
         raise ProtocolError(Code.BAD_FRAME, "frames must be binary msgpack, not text")
@@ -94,6 +121,8 @@ def decode_frame(data: bytes | None, text: str | None, max_bytes: int) -> Hello 
         return parse_hello(frame)
     if kind == "batch":
         return parse_batch(frame, max_bytes)
+    if kind == "part":
+        return parse_part(frame)
     if kind == "ping":
         return Ping()
     raise ProtocolError(Code.UNKNOWN_TYPE, f"unknown frame type {kind[:32]!r}")
@@ -160,10 +189,14 @@ def parse_window(value: Any) -> str:
     return value
 
 
-def parse_batch(frame: dict[str, Any], max_bytes: int) -> Batch:
-    seq = frame.get("seq")
+def parse_seq(seq: Any) -> int:
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq < 2**31:
         raise ProtocolError(Code.INVALID_FIELD, "seq must be an integer from 1 to 2**31-1")
+    return seq
+
+
+def parse_batch(frame: dict[str, Any], max_bytes: int) -> Batch:
+    seq = parse_seq(frame.get("seq"))
     if "z" in frame:
         deflated = frame["z"]
         if not isinstance(deflated, bytes):

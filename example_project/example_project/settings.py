@@ -202,6 +202,12 @@ USE_TZ = True
 # "default"); the pipeline runs the two built-in processors and the demo's
 # own (shop/processors.py, docs/extending.md), which logs each session's event
 # counts. Every key is documented in docs/configuration.md.
+# runserver (daphne) cuts a WebSocket message over 1 MiB before the app sees it;
+# at uvicorn's 16 MiB, a frame over MAX_FRAME_BYTES reaches the app, which
+# answers it with frame_too_large (system check W020, docs/deployment.md).
+DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
+DAPHNE_WEBSOCKET_MAX_FRAME_SIZE = 16 * 1024 * 1024
+
 SESSION_REPLAY = {
     "PROCESSORS": [
         "django_session_replay.live.processor.LivePublish",

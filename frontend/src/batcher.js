@@ -4,6 +4,7 @@
 // server acknowledges it (docs/protocol.md, "Delivery guarantee").
 import { enc, list, batchFrame, FRAME_OVERHEAD } from './codec.js';
 import { Pending, gapEvent } from './buffer.js';
+import { partFrames, zOf } from './parts.js';
 
 /** @typedef {import('./held.js').Held} Held */
 /** @typedef {import('./held.js').HeldBatch} HeldBatch */
@@ -19,6 +20,8 @@ export class Batcher {
    * @param {Held} o.held
    * @param {Counter} o.counter
    * @param {number} o.maxFrameBytes the server's frame size limit
+   * @param {number} [o.maxEventBytes] the largest batch the server takes in parts
+   * @param {number} [o.rawPace] inflated bytes per second the transport sends at most
    * @param {number} o.maxBufferBytes pending + held bytes this page may keep
    * @param {Deflate | null} o.deflate raw deflate, or null where the browser has none
    * @param {() => void} o.compressed called when a batch finished compressing (it may be sent)
@@ -26,7 +29,10 @@ export class Batcher {
   constructor(o) {
     this.held = o.held;
     this.counter = o.counter;
+    this.maxFrameBytes = o.maxFrameBytes;
     this.budget = o.maxFrameBytes - FRAME_OVERHEAD; // bytes of events per frame
+    this.maxEventBytes = Math.max(o.maxEventBytes || 0, o.maxFrameBytes);
+    this.rawPace = o.rawPace || 0;
     this.maxBufferBytes = o.maxBufferBytes;
     this.deflate = o.deflate;
     this.compressed = o.compressed;
@@ -45,13 +51,18 @@ export class Batcher {
   }
 
   /**
-   * Queues an rrweb event. An event too large for any frame becomes a
-   * `too_large` gap marker; on overflow the oldest pending events make room.
+   * Queues an rrweb event. An event too large for one frame becomes a batch
+   * of its own, sent in parts; one over maxEventBytes (or any large one where
+   * the browser cannot deflate) becomes a `too_large` gap marker. On overflow
+   * the oldest pending events make room.
    * @param {{timestamp: number}} ev
    */
   add(ev) {
     let b = enc(ev);
-    if (b.length > this.budget) b = enc(gapEvent('too_large', 1, ev.timestamp));
+    if (b.length > this.budget) {
+      if (this.deflate && b.length <= this.maxEventBytes - FRAME_OVERHEAD) return this.cutLarge(b, ev.timestamp);
+      b = enc(gapEvent('too_large', 1, ev.timestamp));
+    }
     this.pending.add(b, ev.timestamp);
     // Dropped events may include the snapshot the rest depends on.
     if (this.pending.shrink(this.maxBufferBytes - this.held.bytes)) this.wantSnapshot = true;
@@ -105,17 +116,70 @@ export class Batcher {
   }
 
   /**
+   * One event too large for a frame: the events before it are cut first (seq
+   * order is event order), then it becomes a batch of its own, compressed
+   * off the main thread by CompressionStream. It is held from now on, but
+   * counts against maxBufferBytes only once compressed, and is not saved or
+   * sent before: a page hidden meanwhile loses it, and the next page takes a
+   * snapshot of its own.
+   * @param {Uint8Array} b the encoded event
+   * @param {number} ts
+   */
+  cutLarge(b, ts) {
+    this.cutAll(true);
+    const bytes = list([b]);
+    const seq = this.counter.next();
+    /** @type {HeldBatch} */
+    const hb = { seq, f: new Uint8Array(0), n: 1, r: bytes.length, sent: false, busy: true };
+    this.held.add(hb);
+    this.cutOnPage = true;
+    const deflate = /** @type {Deflate} */ (this.deflate);
+    deflate(bytes)
+      .then((z) => this.held.replace(hb, batchFrame(seq, null, z)))
+      .catch(() => this.held.replace(hb, batchFrame(seq, list([enc(gapEvent('too_large', 1, ts))])), 1))
+      .then(() => {
+        hb.busy = false;
+        this.compressed();
+      });
+  }
+
+  /**
    * Sends unsent batches in seq order while `send` takes them; a batch still
-   * being compressed holds back the ones after it.
+   * being compressed holds back the ones after it. A frame over the server's
+   * limit goes as its parts, and may stop half way until the pace allows more.
    * @param {(frame: Uint8Array, raw?: number) => boolean} send
    */
   pump(send) {
     for (const b of this.held.list) {
       if (b.sent) continue;
-      // A batch restored from storage has no raw size: its frame size stands in.
-      if (b.busy || !send(b.f, b.r || b.f.length)) break;
+      if (b.busy) break;
+      if (b.f.length > this.maxFrameBytes) {
+        if (!this.sendParts(b, send)) break;
+        // A batch restored from storage has no raw size: its frame size stands in.
+      } else if (!send(b.f, b.r || b.f.length)) break;
       b.sent = true;
     }
+  }
+
+  /**
+   * @param {HeldBatch} b
+   * @param {(frame: Uint8Array, raw?: number) => boolean} send
+   * @returns {boolean} whether every part went
+   */
+  sendParts(b, send) {
+    if (!b.parts) {
+      const z = zOf(b.f);
+      if (!z) return false; // not a z frame: cannot happen for a frame we built
+      b.parts = partFrames(b.seq, z, b.r || 0, this.maxFrameBytes, this.rawPace);
+      b.next = 0;
+    }
+    const parts = b.parts;
+    let i = b.next || 0;
+    while (i < parts.length && send(parts[i].f, parts[i].raw)) i++;
+    b.next = i;
+    if (i < parts.length) return false;
+    b.parts = undefined; // the frames were copies of z: let them go
+    return true;
   }
 
   /**
@@ -159,7 +223,11 @@ export class Batcher {
       this.pending.addFirst(enc(gapEvent('conflict', clash.n, now)), now);
     }
     this.conflict = 0;
-    for (const b of this.held.list) b.sent = false;
+    for (const b of this.held.list) {
+      b.sent = false;
+      b.parts = undefined; // a new socket: every part again
+      b.next = 0;
+    }
   }
 
   /**
@@ -169,13 +237,13 @@ export class Batcher {
    */
   noteRefused() {
     const first = this.held.list[0];
-    if (first && first.sent) this.refused = first.seq;
+    if (first && (first.sent || first.next)) this.refused = first.seq;
   }
 
   /** The server closed the socket on a batch whose seq it holds with other events. */
   noteConflict() {
     const first = this.held.list[0];
-    if (first && first.sent) this.conflict = first.seq;
+    if (first && (first.sent || first.next)) this.conflict = first.seq;
   }
 
   /** @param {number} seq */

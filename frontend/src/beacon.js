@@ -24,7 +24,8 @@ export function pickForBeacon(batches, max = BEACON_MAX, count = Infinity) {
   const picked = [];
   for (const b of batches) {
     if (picked.length >= count) break; // the rest go by the next page's socket
-    if (b.beaconed || size + b.f.length > max) continue; // a smaller later one may still fit
+    // A smaller later one may still fit; a large event still being compressed has no frame yet.
+    if (b.beaconed || !b.f.length || size + b.f.length > max) continue;
     picked.push(b);
     size += b.f.length;
   }

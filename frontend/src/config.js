@@ -55,6 +55,7 @@ export function wsUrl(path, base) {
  * @property {number} flushIntervalMs
  * @property {number} flushBytes
  * @property {number} maxFrameBytes
+ * @property {number} [maxEventBytes] the largest batch sent in parts (older servers: none)
  * @property {number} maxBufferBytes
  * @property {number} [maxBatchesPerRequest] batches one beacon may carry
  * @property {number} idleTimeoutMs

@@ -14,6 +14,8 @@ import { toBin, fromBin } from './storage.js';
  * @property {boolean} [busy] being compressed: not sent or saved until done
  * @property {boolean} [saved] mirrored in sessionStorage
  * @property {boolean} [beaconed] already posted by a page-hide beacon
+ * @property {{f: Uint8Array, raw: number}[]} [parts] its part frames, while being sent in parts
+ * @property {number} [next] the first of its parts not sent yet on this socket
  */
 
 /**
@@ -57,7 +59,8 @@ export class Held {
 
   /** @param {HeldBatch} b */
   save(b) {
-    if (this.list.indexOf(b) < 0) return; // acked or dropped meanwhile
+    // Acked or dropped meanwhile, or a large event not compressed yet (no frame).
+    if (this.list.indexOf(b) < 0 || !b.f.length) return;
     b.saved = this.tab.set(this.p + b.seq, b.n + '|' + toBin(b.f));
   }
 

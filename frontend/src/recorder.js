@@ -52,6 +52,8 @@ function create(cfg) {
     held: new Held(win, tab),
     counter,
     maxFrameBytes: cfg.maxFrameBytes,
+    maxEventBytes: cfg.maxEventBytes,
+    rawPace: cfg.protocol.pace.rawBytes,
     maxBufferBytes: cfg.maxBufferBytes,
     deflate: canDeflate ? deflate : null,
     compressed: pump,

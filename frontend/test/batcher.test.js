@@ -18,6 +18,8 @@ function setup(o = {}) {
     held: new Held('w', tab),
     counter: new Counter('w', tab),
     maxFrameBytes: o.maxFrameBytes || cfg.maxFrameBytes,
+    maxEventBytes: o.maxEventBytes,
+    rawPace: o.rawPace,
     maxBufferBytes: o.maxBufferBytes || cfg.maxBufferBytes,
     deflate: o.deflate || null,
     compressed: () => compressed.push(Date.now()),
@@ -287,4 +289,124 @@ test('pump passes each batch with its inflated size', () => {
   batcher.pump((f, raw) => sizes.push([f.length, raw]) > 0);
   assert.equal(sizes.length, 1);
   assert.equal(sizes[0][1], list([enc(ev(1, 500))]).length, 'the msgpack list of its events');
+});
+
+const realDeflate = async (bytes) => new Uint8Array(deflateRawSync(bytes));
+const settle = () => new Promise((r) => setTimeout(r, 0));
+/** An event of about `size` bytes that deflate cannot shrink much. */
+const noisy = (ts, size) => {
+  let pad = '';
+  while (pad.length < size) pad += Math.random().toString(36).slice(2);
+  return { type: 2, timestamp: ts, data: { pad: pad.slice(0, size) } };
+};
+
+/** Frames as the server reads them: batches, and part streams put back together. */
+function reassemble(sent) {
+  const out = [];
+  let open = null;
+  for (const f of sent.map(decode)) {
+    if (f.t === 'batch') {
+      assert.equal(open, null, 'a batch inside a part stream');
+      out.push({ seq: f.seq, events: f.events || decode(new Uint8Array(inflateRawSync(f.z))), parts: 0 });
+      continue;
+    }
+    assert.equal(f.t, 'part');
+    if (f.i === 0) open = { seq: f.seq, n: f.n, z: [] };
+    assert.deepEqual([f.seq, f.i, f.n], [open.seq, open.z.length, open.n], 'parts in order');
+    open.z.push(f.z);
+    if (open.z.length === open.n) {
+      const z = Buffer.concat(open.z);
+      out.push({ seq: open.seq, events: decode(new Uint8Array(inflateRawSync(z))), parts: open.n });
+      open = null;
+    }
+  }
+  assert.equal(open, null, 'a part stream left open');
+  return out;
+}
+
+test('an event larger than a frame goes alone, in parts, after the events before it', async () => {
+  const maxFrameBytes = FRAME_OVERHEAD + 4000;
+  const { batcher } = setup({ deflate: realDeflate, maxFrameBytes, maxEventBytes: 1 << 20 });
+  batcher.add(ev(1));
+  batcher.add(noisy(2, 30000));
+  batcher.add(ev(3));
+  batcher.cutAll(true);
+  await settle();
+  const sent = [];
+  batcher.pump((f) => sent.push(f) > 0);
+  for (const f of sent) assert.ok(f.length <= maxFrameBytes, `a frame of ${f.length} bytes`);
+  const got = reassemble(sent);
+  assert.deepEqual(
+    got.map((b) => [b.seq, b.events.map((e) => e.timestamp)]),
+    [
+      [1, [1]],
+      [2, [2]],
+      [3, [3]],
+    ],
+  );
+  assert.ok(got[1].parts > 4, `${got[1].parts} parts`);
+  assert.equal(got[1].events[0].data.pad.length, 30000);
+  assert.ok(!frames(batcher).some((f) => f.events && f.events.some(gapOf)), 'no gap marker');
+});
+
+test('parts stop where the pace stops them, go on from there, and all go again on a new socket', async () => {
+  const { batcher } = setup({ deflate: realDeflate, maxFrameBytes: FRAME_OVERHEAD + 2000, maxEventBytes: 1 << 20 });
+  batcher.add(noisy(1, 20000));
+  await settle();
+  const sent = [];
+  let room = 3;
+  batcher.pump((f) => room-- > 0 && sent.push(f) > 0);
+  assert.equal(sent.length, 3);
+  assert.ok(!batcher.held.list[0].sent);
+  room = Infinity;
+  batcher.pump((f) => sent.push(f) > 0);
+  const parts = sent.map(decode);
+  assert.deepEqual(
+    parts.map((p) => p.i),
+    parts.map((_, i) => i),
+  );
+  assert.equal(reassemble(sent)[0].events[0].data.pad.length, 20000);
+  // The socket dropped before the ack: the next welcome sends every part again.
+  batcher.welcomed('s', 't', 0, 5);
+  const again = [];
+  batcher.pump((f) => again.push(f) > 0);
+  assert.deepEqual(again.map((f) => decode(f).i), parts.map((p) => p.i));
+  batcher.acked(1);
+  assert.ok(batcher.empty);
+});
+
+test('a refused part stream comes back as a same-seq gap marker', async () => {
+  const { batcher } = setup({ deflate: realDeflate, maxFrameBytes: FRAME_OVERHEAD + 2000, maxEventBytes: 1 << 20 });
+  batcher.add(noisy(1, 20000));
+  await settle();
+  let room = 2;
+  batcher.pump(() => room-- > 0);
+  batcher.noteRefused(); // event_too_large after two parts
+  batcher.welcomed('s', 't', 0, 5);
+  const [gap] = frames(batcher);
+  assert.equal(gap.seq, 1);
+  assert.deepEqual(gapOf(gap.events[0]), { reason: 'refused', dropped: 1 });
+});
+
+test('an event over maxEventBytes, or any large one without deflate, is a too_large gap', () => {
+  for (const o of [{ deflate: realDeflate, maxEventBytes: 10000 }, { maxEventBytes: 1 << 20 }]) {
+    const { batcher } = setup({ ...o, maxFrameBytes: FRAME_OVERHEAD + 2000 });
+    batcher.add(noisy(1, 20000));
+    batcher.cutAll(false);
+    const [f] = frames(batcher);
+    assert.deepEqual(gapOf(f.events[0]), { reason: 'too_large', dropped: 1 });
+  }
+});
+
+test('a large event being compressed is neither saved nor beaconed, and counts once compressed', async () => {
+  const { batcher, tab } = setup({ deflate: realDeflate, maxFrameBytes: FRAME_OVERHEAD + 2000, maxEventBytes: 1 << 20 });
+  batcher.add(noisy(1, 20000));
+  const [b] = batcher.held.list;
+  assert.equal(b.f.length, 0);
+  assert.equal(batcher.held.bytes, 0);
+  batcher.held.saveAll();
+  assert.deepEqual(tab.keys('sr:b:'), []);
+  await settle();
+  assert.ok(batcher.held.bytes > 10000, `${batcher.held.bytes} bytes held`);
+  assert.equal(tab.keys('sr:b:').length, 1);
 });

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .catalog import PRODUCTS
 from .forms import SignupForm
+from .manual import manual as manual_sections
 
 
 @require_GET
@@ -34,6 +35,17 @@ def signup(request: HttpRequest) -> HttpResponse:
 def signup_thanks(request: HttpRequest) -> HttpResponse:
     username = request.session.pop("signup_username", None)
     return render(request, "shop/thanks.html", {"username": username})
+
+
+@require_GET
+def manual(request: HttpRequest) -> HttpResponse:
+    """A long page: ?paragraphs=N (12,000 by default, about 1.3 MB of HTML)."""
+    try:
+        paragraphs = max(1, min(100_000, int(request.GET.get("paragraphs", 12_000))))
+    except ValueError:
+        paragraphs = 12_000
+    context = {"sections": manual_sections(paragraphs), "paragraphs": paragraphs}
+    return render(request, "shop/manual.html", context)
 
 
 @require_GET

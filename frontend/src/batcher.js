@@ -153,9 +153,11 @@ export class Batcher {
     for (const b of this.held.list) {
       if (b.sent) continue;
       if (b.busy) break;
-      if (b.f.length > this.maxFrameBytes) {
+      // The server takes a frame up to maxFrameBytes whose events inflate to
+      // no more than that; anything larger goes in parts.
+      if (b.f.length > this.maxFrameBytes || (b.r || 0) > this.budget) {
         if (!this.sendParts(b, send)) break;
-        // A batch restored from storage has no raw size: its frame size stands in.
+        // A batch restored from an older page may have no raw size: its frame size stands in.
       } else if (!send(b.f, b.r || b.f.length)) break;
       b.sent = true;
     }

@@ -41,7 +41,8 @@ export class Held {
       const seq = +k.slice(this.p.length);
       if (!v || i < 0 || !(seq > 0)) continue;
       const f = fromBin(v.slice(i + 1));
-      this.list.push({ seq, f, n: +v.slice(0, i) || 0, saved: true });
+      const [n, r] = v.slice(0, i).split(',');
+      this.list.push({ seq, f, n: +n || 0, r: +r || undefined, saved: true });
       this.bytes += f.length;
     }
     this.list.sort((a, b) => a.seq - b.seq);
@@ -61,7 +62,8 @@ export class Held {
   save(b) {
     // Acked or dropped meanwhile, or a large event not compressed yet (no frame).
     if (this.list.indexOf(b) < 0 || !b.f.length) return;
-    b.saved = this.tab.set(this.p + b.seq, b.n + '|' + toBin(b.f));
+    // "n,r|frame": the raw size tells, after a reload, which batches go in parts.
+    b.saved = this.tab.set(this.p + b.seq, b.n + ',' + (b.r || 0) + '|' + toBin(b.f));
   }
 
   /**

@@ -410,3 +410,22 @@ test('a large event being compressed is neither saved nor beaconed, and counts o
   assert.ok(batcher.held.bytes > 10000, `${batcher.held.bytes} bytes held`);
   assert.equal(tab.keys('sr:b:').length, 1);
 });
+
+test('a large event that deflates into one frame still goes as a part: the server bounds what a batch inflates to', async () => {
+  const tab = memoryStore();
+  const maxFrameBytes = FRAME_OVERHEAD + 4000;
+  const { batcher } = setup({ tab, deflate: realDeflate, maxFrameBytes, maxEventBytes: 1 << 20 });
+  batcher.add(ev(1, 50000)); // 50 KB of 'x': a few hundred bytes of z
+  await settle();
+  const sent = [];
+  batcher.pump((f) => sent.push(f) > 0);
+  assert.deepEqual(
+    sent.map((f) => [decode(f).t, decode(f).n]),
+    [['part', 1]],
+  );
+  // The same after a reload: the raw size is kept with the held batch.
+  const again = setup({ tab, deflate: realDeflate, maxFrameBytes, maxEventBytes: 1 << 20 }).batcher;
+  const resent = [];
+  again.pump((f) => resent.push(f) > 0);
+  assert.equal(decode(resent[0]).t, 'part');
+});

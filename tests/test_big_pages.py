@@ -1,0 +1,156 @@
+"""A page of megabytes, recorded by a real Chromium through daphne and replayed in
+admin: its full snapshot and a 2 MB mutation travel as part frames and are
+stored whole, exactly as the recorder sent them, with no gap."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import zlib
+from pathlib import Path
+from typing import Any
+
+import msgpack
+import pytest
+
+from tests.browser import CHROMIUM, chromium, demo_server, login, wait_until
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}; tests/run installs it"
+    ),
+]
+
+# Keeps a copy of every frame the recorder sends, for the test to read back.
+CAPTURE = """
+(() => {
+  const Native = window.WebSocket;
+  window.__frames = [];
+  window.__closes = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (m) => {
+        if (typeof m.data !== 'string' && new Uint8Array(m.data).length > 20) {
+          window.__closes.push(Array.from(new Uint8Array(m.data)));  // error frames, welcome
+        }
+      });
+      this.addEventListener('close', (e) => window.__closes.push(e.code));
+    }
+    send(data) {
+      if (data instanceof Uint8Array) window.__frames.push(Array.from(data));
+      super.send(data);
+    }
+  };
+})();
+"""
+
+# About 2 MB of new paragraphs in one mutation, the last one marked.
+MUTATE = """
+() => {
+  const box = document.createElement('div');
+  let text = '';
+  for (let i = 0; i < 18000; i++) {
+    const p = document.createElement('p');
+    p.textContent = 'added ' + i + ' ' + Math.random().toString(36).repeat(8);
+    box.appendChild(p);
+  }
+  const last = document.createElement('p');
+  last.id = 'mutation-end';
+  last.textContent = 'The last added paragraph.';
+  box.appendChild(last);
+  document.getElementById('manual').appendChild(box);
+  return document.getElementsByTagName('*').length;
+}
+"""
+
+
+def sent_events(frames: list[list[int]]) -> dict[int, list[dict[str, Any]]]:
+    """The batches the recorder sent, by seq, with part streams put back together."""
+    batches: dict[int, list[dict[str, Any]]] = {}
+    streams: dict[int, list[bytes]] = {}
+    for raw in frames:
+        frame = msgpack.unpackb(bytes(raw))
+        if frame["t"] == "batch":
+            z = frame.get("z")
+            events = msgpack.unpackb(zlib.decompress(z, -15)) if z else frame["events"]
+            batches[frame["seq"]] = events
+        elif frame["t"] == "part":
+            stream = streams.setdefault(frame["seq"], [])
+            if frame["i"] == 0:
+                stream.clear()
+            stream.append(frame["z"])
+            if len(stream) == frame["n"]:
+                batches[frame["seq"]] = msgpack.unpackb(zlib.decompress(b"".join(stream), -15))
+    return batches
+
+
+def part_count(frames: list[list[int]]) -> int:
+    return sum(1 for raw in frames if msgpack.unpackb(bytes(raw))["t"] == "part")
+
+
+def stored_events(url: str, cookie: str, session_id: str) -> list[dict[str, Any]]:
+    request = urllib.request.Request(
+        f"{url}/session-replay/api/sessions/{session_id}/events", headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return [json.loads(line) for line in response.read().splitlines() if line]
+
+
+def key(event: dict[str, Any]) -> tuple[float, str]:
+    return (event["timestamp"], json.dumps(event, sort_keys=True))
+
+
+def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) -> None:
+    with demo_server(tmp_path) as server, chromium() as browser:
+        visitor = browser.new_page(viewport={"width": 1200, "height": 800})
+        visitor.add_init_script(CAPTURE)
+        response = visitor.goto(server.url + "/manual/?paragraphs=30000")
+        assert response is not None
+        html_bytes = len(response.body())
+        nodes = visitor.evaluate("document.getElementsByTagName('*').length")
+        text_nodes = visitor.evaluate(
+            "document.evaluate('count(//text())', document, null, 1, null).numberValue"
+        )
+        assert html_bytes >= 3_000_000
+        assert nodes + text_nodes >= 60_000
+        visitor.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+        session_id = visitor.evaluate("window.SessionReplay.sessionId")
+        visitor.wait_for_timeout(500)
+        visitor.evaluate(MUTATE)
+        cookie = server.login_cookie()
+
+        def delivered() -> bool:
+            sent = sent_events(visitor.evaluate("window.__frames"))
+            stored = stored_events(server.url, cookie, session_id)
+            return len(sent) > 2 and len(stored) == sum(len(b) for b in sent.values())
+
+        wait_until(delivered, timeout=90, what="every sent event stored")
+        frames = visitor.evaluate("window.__frames")
+        closes = [
+            c if isinstance(c, int) else msgpack.unpackb(bytes(c))
+            for c in visitor.evaluate("window.__closes")
+        ]
+        assert not [c for c in closes if isinstance(c, int) or c["t"] == "error"], closes
+        sent = [event for _, batch in sorted(sent_events(frames).items()) for event in batch]
+        stored = stored_events(server.url, cookie, session_id)
+        assert sorted(stored, key=key) == sorted(sent, key=key)
+        assert part_count(frames) >= 4  # the snapshot and the mutation went in parts
+        assert not [e for e in stored if e["type"] == 5 and "gap" in e["data"].get("tag", "")]
+        sizes = [len(json.dumps(e)) for e in stored]
+        assert max(sizes) > 2_000_000, "the full snapshot was stored as one event"
+        visitor.close()
+
+        staff = browser.new_page(viewport={"width": 1400, "height": 1000})
+        login(staff, server)
+        staff.goto(
+            f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/"
+        )
+        frame = staff.frame_locator("#session-replay-player iframe")
+        frame.locator("#manual-end").wait_for(timeout=60_000)
+        assert frame.locator("#manual-end").inner_text() == "The end of the manual."
+        # Played on, the player reaches the mutation too.
+        staff.locator(".rr-controller__btns button").first.click()
+        frame.locator("#mutation-end").wait_for(state="attached", timeout=60_000)
+        assert frame.locator("#mutation-end").inner_text() == "The last added paragraph."

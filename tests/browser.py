@@ -105,10 +105,15 @@ class DemoServer:
             DJANGO_SUPERUSER_PASSWORD="staff-password",
         )
 
-    def start(self) -> None:
+    def start(self, command: list[str] | None = None) -> None:
+        """Serve with ``runserver`` (daphne's), or with ``command`` run in the
+        example project's folder (another ASGI server, on ``self.port``)."""
+        if command is None:
+            address = f"127.0.0.1:{self.port}"
+            command = [sys.executable, "manage.py", "runserver", "--noreload", address]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+                command,
                 cwd=EXAMPLE,
                 env=self.env,
                 stdout=log,

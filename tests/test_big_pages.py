@@ -144,9 +144,7 @@ def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) 
 
         staff = browser.new_page(viewport={"width": 1400, "height": 1000})
         login(staff, server)
-        staff.goto(
-            f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/"
-        )
+        staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/")
         frame = staff.frame_locator("#session-replay-player iframe")
         frame.locator("#manual-end").wait_for(timeout=60_000)
         assert frame.locator("#manual-end").inner_text() == "The end of the manual."

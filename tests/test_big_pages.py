@@ -5,6 +5,7 @@ stored whole, exactly as the recorder sent them, with no gap."""
 from __future__ import annotations
 
 import json
+import signal
 import urllib.request
 import zlib
 from pathlib import Path
@@ -152,3 +153,65 @@ def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) 
         staff.locator(".rr-controller__btns button").first.click()
         frame.locator("#mutation-end").wait_for(state="attached", timeout=60_000)
         assert frame.locator("#mutation-end").inner_text() == "The last added paragraph."
+
+
+# Lets the first part frame of a stream go, and holds back every later one
+# while window.__holdParts is set (the recorder believes they were sent).
+HOLD_PARTS = """
+(() => {
+  const send = WebSocket.prototype.send;
+  const PART = [0xa1, 0x74, 0xa4, 0x70, 0x61, 0x72, 0x74]; // "t": "part"
+  const isPart = (d) => d instanceof Uint8Array && PART.every((b, i) => d[i + 1] === b);
+  window.__holdParts = true;
+  window.__partsSent = 0;
+  WebSocket.prototype.send = function (data) {
+    if (isPart(data)) {
+      if (window.__holdParts && window.__partsSent > 0) return;
+      window.__partsSent++;
+    }
+    return send.call(this, data);
+  };
+})();
+"""
+
+
+@pytest.mark.faults
+def test_a_server_killed_between_the_parts_of_a_5_mb_snapshot(tmp_path: Path) -> None:
+    with demo_server(tmp_path) as server, chromium() as browser:
+        visitor = browser.new_page(viewport={"width": 1200, "height": 800})
+        visitor.add_init_script(CAPTURE)
+        visitor.add_init_script(HOLD_PARTS)
+        visitor.goto(server.url + "/manual/?paragraphs=45000")
+        visitor.wait_for_function("() => window.__partsSent > 0", timeout=60_000)
+        visitor.wait_for_timeout(1000)  # the first part is read by the server
+        server.kill(signal.SIGKILL)
+        assert server.query(
+            "SELECT count(*) FROM django_session_replay_batch WHERE event_count = 1 AND seq > 1"
+        ) == [(0,)], "nothing of a batch in parts is stored before its last part"
+        visitor.evaluate("window.__holdParts = false")
+        server.start()
+        session_id = visitor.evaluate("window.SessionReplay.sessionId")
+        cookie = server.login_cookie()
+
+        def snapshots() -> list[dict[str, Any]]:
+            stored = stored_events(server.url, cookie, session_id)
+            return [e for e in stored if e["type"] == 2]
+
+        wait_until(lambda: len(snapshots()) > 0, timeout=90, what="the snapshot stored")
+        visitor.wait_for_timeout(2000)  # anything re-sent twice would be in by now
+        (snapshot,) = snapshots()
+        assert len(json.dumps(snapshot)) > 5_000_000
+        frames = visitor.evaluate("window.__frames")
+        parts = [f for f in map(msgpack.unpackb, map(bytes, frames)) if f["t"] == "part"]
+        assert parts and parts[0]["n"] >= 2, "the snapshot went in several parts"
+        sent = sent_events(frames)
+        assert [e for batch in sent.values() for e in batch if e["type"] == 2] == [snapshot]
+        visitor.close()
+
+        staff = browser.new_page(viewport={"width": 1400, "height": 1000})
+        login(staff, server)
+        staff.goto(
+            f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/"
+        )
+        frame = staff.frame_locator("#session-replay-player iframe")
+        frame.locator("#manual-end").wait_for(timeout=60_000)

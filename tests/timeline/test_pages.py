@@ -30,7 +30,11 @@ def stored(session_id: Any, window: str, seq: int, events: list[dict[str, Any]])
 def test_malformed_page_events_are_skipped() -> None:
     good = page("push", "http://x/b", "B")
     bad = [
-        {"type": 5, "timestamp": START, "data": {"tag": "other", "payload": good["data"]["payload"]}},
+        {
+            "type": 5,
+            "timestamp": START,
+            "data": {"tag": "other", "payload": good["data"]["payload"]},
+        },
         page("teleport", "http://x/"),
         page("load", ""),
         {"type": 5, "timestamp": "soon", "data": good["data"]},
@@ -77,7 +81,16 @@ def test_page_views_are_numbered_per_window_across_batches() -> None:
 def test_a_batch_without_page_events_makes_no_query(django_assert_num_queries: Any) -> None:
     opened = record([[{"type": 3, "timestamp": START, "data": {}}]])
     with django_assert_num_queries(0):
-        PageViews().process([stored(opened.session_id, "tab-1", 2, [{"type": 5, "timestamp": 1, "data": {"tag": "x"}}])])
+        PageViews().process(
+            [
+                stored(
+                    opened.session_id,
+                    "tab-1",
+                    2,
+                    [{"type": 5, "timestamp": 1, "data": {"tag": "x"}}],
+                )
+            ]
+        )
 
 
 @pytest.mark.django_db

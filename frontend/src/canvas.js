@@ -1,0 +1,99 @@
+// A replay plugin for canvas recordings (RECORD_CANVAS): rrweb samples each
+// canvas as an image and records it as a CanvasMutation event of two commands,
+// clearRect and drawImage(ImageBitmap(Blob(base64))). rrweb's replayer applies
+// those only with UNSAFE_replayCanvas, which adds allow-scripts to the replay
+// iframe; we never allow that (recorded scripts would run in the admin's
+// origin). The iframe is allow-same-origin, so this plugin decodes the image
+// and draws it onto the replayed canvas from the admin page itself.
+
+const META = 4; // rrweb EventType.Meta: a new page, new node ids
+const INCREMENTAL = 3; // rrweb EventType.IncrementalSnapshot
+const CANVAS_MUTATION = 9; // rrweb IncrementalSource.CanvasMutation
+
+/** @typedef {{type: string, base64: string}} Frame */
+
+/**
+ * The image of a sampled-canvas mutation, or null for any other shape (a
+ * recording of individual 2D/WebGL calls, which we do not replay).
+ * @param {any} data the event's data
+ * @returns {Frame | null}
+ */
+export function sampledFrame(data) {
+  const commands = data && data.commands;
+  if (!Array.isArray(commands) || commands.length !== 2) return null;
+  const [clear, draw] = commands;
+  if (!clear || clear.property !== 'clearRect' || !draw || draw.property !== 'drawImage') return null;
+  const bitmap = Array.isArray(draw.args) ? draw.args[0] : null;
+  const blob = bitmap && bitmap.rr_type === 'ImageBitmap' && Array.isArray(bitmap.args) ? bitmap.args[0] : null;
+  const buffer = blob && blob.rr_type === 'Blob' && Array.isArray(blob.data) ? blob.data[0] : null;
+  if (!buffer || buffer.rr_type !== 'ArrayBuffer' || typeof buffer.base64 !== 'string') return null;
+  return { type: typeof blob.type === 'string' ? blob.type : '', base64: buffer.base64 };
+}
+
+/** @param {string} base64 */
+export function bytesOf(base64) {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * @param {any} node
+ * @returns {node is HTMLCanvasElement}
+ */
+const isCanvas = (node) => !!node && node.nodeName === 'CANVAS' && typeof node.getContext === 'function';
+
+/**
+ * @param {{createImageBitmap?: (blob: Blob) => Promise<ImageBitmap>}} [env]
+ * @returns {import('rrweb').ReplayPlugin}
+ */
+export function canvasReplay(env = {}) {
+  const decode = env.createImageBitmap || ((/** @type {Blob} */ blob) => createImageBitmap(blob));
+  /** @type {Map<number, Frame>} the latest image of each canvas, by node id */
+  const latest = new Map();
+
+  /**
+   * @param {HTMLCanvasElement} canvas
+   * @param {number} id
+   * @param {Frame} frame
+   */
+  async function draw(canvas, id, frame) {
+    const bitmap = await decode(new Blob([bytesOf(frame.base64)], { type: frame.type }));
+    // Decoding is async: an image that a newer one overtook is not drawn.
+    if (latest.get(id) === frame) {
+      const ctx = canvas.getContext('2d');
+      if (ctx) {
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        ctx.drawImage(bitmap, 0, 0);
+      }
+    }
+    if (bitmap.close) bitmap.close();
+  }
+
+  /**
+   * @param {unknown} node
+   * @param {number} id
+   */
+  function paint(node, id) {
+    const frame = latest.get(id);
+    if (frame && isCanvas(node)) draw(node, id, frame).catch(() => {});
+  }
+
+  return {
+    handler(event, isSync, { replayer }) {
+      if (event.type === META) return void latest.clear();
+      /** @type {any} */
+      const data = event.data;
+      if (event.type !== INCREMENTAL || data.source !== CANVAS_MUTATION) return;
+      const frame = sampledFrame(data);
+      if (!frame) return;
+      latest.set(data.id, frame);
+      // While seeking, rrweb builds into a virtual DOM: onBuild paints those.
+      paint(replayer.getMirror().getNode(data.id), data.id);
+    },
+    onBuild(node, { id }) {
+      paint(node, id);
+    },
+  };
+}

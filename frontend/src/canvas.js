@@ -45,30 +45,49 @@ export function bytesOf(base64) {
 const isCanvas = (node) => !!node && node.nodeName === 'CANVAS' && typeof node.getContext === 'function';
 
 /**
- * @param {{createImageBitmap?: (blob: Blob) => Promise<ImageBitmap>}} [env]
+ * @typedef {Object} CanvasEnv
+ * @property {(blob: Blob) => Promise<CanvasImageSource & {close?(): void}>} [createImageBitmap]
+ * @property {(url: string) => Promise<CanvasImageSource>} [loadImage] a snapshot's data: URL
+ */
+
+/** @param {string} url */
+async function loadImage(url) {
+  // In the admin page, not the replay iframe: its sandbox runs no load handler.
+  const img = new Image();
+  img.src = url;
+  await img.decode();
+  return img;
+}
+
+/**
+ * @param {CanvasEnv} [env]
  * @returns {import('rrweb').ReplayPlugin}
  */
 export function canvasReplay(env = {}) {
-  const decode = env.createImageBitmap || ((/** @type {Blob} */ blob) => createImageBitmap(blob));
-  /** @type {Map<number, Frame>} the latest image of each canvas, by node id */
+  const decodeBlob = env.createImageBitmap || ((/** @type {Blob} */ blob) => createImageBitmap(blob));
+  const decodeUrl = env.loadImage || loadImage;
+  /** @type {Map<number, Frame | {url: string}>} the latest image of each canvas, by node id */
   const latest = new Map();
+  /** @type {any} the replayer whose 'flush' we listen to */
+  let hooked = null;
 
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {number} id
-   * @param {Frame} frame
+   * @param {Frame | {url: string}} frame
    */
   async function draw(canvas, id, frame) {
-    const bitmap = await decode(new Blob([bytesOf(frame.base64)], { type: frame.type }));
+    const image =
+      'url' in frame ? await decodeUrl(frame.url) : await decodeBlob(new Blob([bytesOf(frame.base64)], { type: frame.type }));
     // Decoding is async: an image that a newer one overtook is not drawn.
     if (latest.get(id) === frame) {
       const ctx = canvas.getContext('2d');
       if (ctx) {
         ctx.clearRect(0, 0, canvas.width, canvas.height);
-        ctx.drawImage(bitmap, 0, 0);
+        ctx.drawImage(image, 0, 0);
       }
     }
-    if (bitmap.close) bitmap.close();
+    if ('close' in image && typeof image.close === 'function') image.close();
   }
 
   /**
@@ -80,8 +99,20 @@ export function canvasReplay(env = {}) {
     if (frame && isCanvas(node)) draw(node, id, frame).catch(() => {});
   }
 
+  /** @param {any} replayer */
+  function repaintAll(replayer) {
+    const mirror = replayer.getMirror();
+    for (const id of latest.keys()) paint(mirror.getNode(id), id);
+  }
+
   return {
-    handler(event, isSync, { replayer }) {
+    handler(event, _isSync, { replayer }) {
+      if (hooked !== replayer) {
+        hooked = replayer;
+        // After a seek rrweb writes its virtual DOM back into the page, setting
+        // each canvas's width and height again, which wipes it: repaint then.
+        replayer.on('flush', () => repaintAll(replayer));
+      }
       if (event.type === META) return void latest.clear();
       /** @type {any} */
       const data = event.data;
@@ -89,10 +120,16 @@ export function canvasReplay(env = {}) {
       const frame = sampledFrame(data);
       if (!frame) return;
       latest.set(data.id, frame);
-      // While seeking, rrweb builds into a virtual DOM: onBuild paints those.
       paint(replayer.getMirror().getNode(data.id), data.id);
     },
-    onBuild(node, { id }) {
+    onBuild(node, { id, replayer }) {
+      if (!isCanvas(node)) return;
+      // A full snapshot's canvas carries its image as rr_dataURL; rrweb draws it
+      // from a load handler inside the sandbox, which never runs.
+      /** @type {any} */
+      const meta = replayer.getMirror().getMeta(/** @type {Node} */ (node));
+      const url = meta && meta.attributes && meta.attributes.rr_dataURL;
+      if (!latest.has(id) && typeof url === 'string' && url.startsWith('data:image/')) latest.set(id, { url });
       paint(node, id);
     },
   };

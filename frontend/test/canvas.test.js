@@ -48,6 +48,16 @@ function decoder() {
   return { decode, waiting };
 }
 
+/** A replayer's mirror and its 'flush' event (the end of a seek). */
+function fakeReplayer(getNode, getMeta = () => null) {
+  const listeners = [];
+  return {
+    getMirror: () => ({ getNode, getMeta }),
+    on: (name, fn) => name === 'flush' && listeners.push(fn),
+    flush: () => listeners.forEach((fn) => fn()),
+  };
+}
+
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 test('sampledFrame reads only the clearRect + drawImage(ImageBitmap(Blob)) shape', () => {
@@ -61,7 +71,7 @@ test('an image is drawn onto the canvas the mirror holds', async () => {
   const canvas = fakeCanvas();
   const { decode, waiting } = decoder();
   const plugin = canvasReplay({ createImageBitmap: decode });
-  const replayer = { getMirror: () => ({ getNode: (id) => (id === 7 ? canvas : null) }) };
+  const replayer = fakeReplayer((id) => (id === 7 ? canvas : null));
   plugin.handler?.(/** @type {any} */ (mutation(7)), false, /** @type {any} */ ({ replayer }));
   await waiting.shift()();
   await tick();
@@ -76,7 +86,7 @@ test('an image overtaken by a newer one is not drawn; a canvas built later gets 
   const { decode, waiting } = decoder();
   const plugin = canvasReplay({ createImageBitmap: decode });
   const nodes = new Map([[7, canvas]]);
-  const replayer = { getMirror: () => ({ getNode: (id) => nodes.get(id) || null }) };
+  const replayer = fakeReplayer((id) => nodes.get(id) || null);
   const ctx = /** @type {any} */ ({ replayer });
   plugin.handler?.(/** @type {any} */ (mutation(7, Buffer.from('old').toString('base64'))), true, ctx);
   plugin.handler?.(/** @type {any} */ (mutation(7, Buffer.from('new').toString('base64'))), true, ctx);
@@ -97,11 +107,37 @@ test('an image overtaken by a newer one is not drawn; a canvas built later gets 
 test('a new page (Meta) forgets the images of the last one; other events are ignored', async () => {
   const { decode, waiting } = decoder();
   const plugin = canvasReplay({ createImageBitmap: decode });
-  const replayer = { getMirror: () => ({ getNode: () => null }) };
+  const replayer = fakeReplayer(() => null);
   const ctx = /** @type {any} */ ({ replayer });
   plugin.handler?.(/** @type {any} */ (mutation(7)), false, ctx);
   plugin.handler?.(/** @type {any} */ ({ type: 4, timestamp: 2, data: {} }), false, ctx);
   plugin.handler?.(/** @type {any} */ ({ type: 3, timestamp: 3, data: { source: 2 } }), false, ctx);
   plugin.onBuild?.(/** @type {any} */ (fakeCanvas()), { id: 7, replayer: /** @type {any} */ (replayer) });
   assert.equal(waiting.length, 0);
+});
+
+test("a snapshot's rr_dataURL is drawn at build, and every canvas is repainted after a seek", async () => {
+  const canvas = fakeCanvas();
+  const { decode, waiting } = decoder();
+  const urls = [];
+  const loadImage = async (url) => (urls.push(url), { text: url });
+  const plugin = canvasReplay({ createImageBitmap: decode, loadImage });
+  const replayer = fakeReplayer(
+    (id) => (id === 7 ? canvas : null),
+    () => ({ attributes: { rr_dataURL: 'data:image/webp;base64,AAAA' } }),
+  );
+  const ctx = /** @type {any} */ ({ replayer });
+  plugin.handler?.(/** @type {any} */ ({ type: 4, timestamp: 1, data: {} }), false, ctx);
+  plugin.onBuild?.(/** @type {any} */ (canvas), { id: 7, replayer: /** @type {any} */ (replayer) });
+  await tick();
+  assert.deepEqual(canvas.ops.at(-1), ['drawImage', 'data:image/webp;base64,AAAA', 0, 0]);
+  plugin.handler?.(/** @type {any} */ (mutation(7)), true, ctx);
+  await waiting.shift()();
+  await tick();
+  canvas.ops.length = 0; // rrweb's write-back of the virtual DOM wipes the canvas
+  replayer.flush();
+  await waiting.shift()();
+  await tick();
+  assert.deepEqual(canvas.ops.at(-1), ['drawImage', 'image-bytes', 0, 0]);
+  assert.deepEqual(urls, ['data:image/webp;base64,AAAA']);
 });

@@ -188,6 +188,31 @@ def pixel(staff: Any, x: int, y: int) -> list[int]:
     return result
 
 
+def seen(staff: Any, fx: float, fy: float) -> list[int]:
+    """The colour staff see at a fraction of the replayed canvas's box: a
+    screenshot of it, read back in the admin page."""
+    import base64
+
+    canvas = staff.frame_locator(REPLAY_FRAME).locator("#lab-canvas")
+    canvas.scroll_into_view_if_needed()
+    png = base64.b64encode(canvas.screenshot()).decode()
+    result: list[int] = staff.evaluate(
+        """async ([png, fx, fy]) => {
+            const img = new Image();
+            img.src = 'data:image/png;base64,' + png;
+            await img.decode();
+            const c = document.createElement('canvas');
+            c.width = img.width;
+            c.height = img.height;
+            const ctx = c.getContext('2d');
+            ctx.drawImage(img, 0, 0);
+            return Array.from(ctx.getImageData(img.width * fx | 0, img.height * fy | 0, 1, 1).data);
+        }""",
+        [png, fx, fy],
+    )
+    return result
+
+
 def is_near(rgba: list[int], rgb: tuple[int, int, int]) -> bool:
     # WebP at quality 0.4 is lossy: near, not equal.
     return all(abs(a - b) < 60 for a, b in zip(rgba[:3], rgb, strict=True)) and rgba[3] > 200
@@ -210,9 +235,13 @@ def test_canvas_on_replays_the_sampled_images(
     assert frames
     assert "image/webp" in json.dumps(frames[-1])
     staff = open_replay(browser, server, session_id)
-    # Only the plugin's drawing of the last image shows the bar where it moved.
+    # Only the plugin's drawing of the last image shows the bar where it moved:
+    # on the canvas's bitmap, and on screen (a canvas in the sandbox shows no
+    # bitmap; the plugin makes the image its CSS content).
     assert is_near(pixel(staff, 50, 40), (0, 0, 255)), pixel(staff, 50, 40)
     assert is_near(pixel(staff, 20, 40), (255, 0, 0)), pixel(staff, 20, 40)
+    assert is_near(seen(staff, 50 / 160, 0.5), (0, 0, 255)), seen(staff, 50 / 160, 0.5)
+    assert is_near(seen(staff, 20 / 160, 0.5), (255, 0, 0)), seen(staff, 20 / 160, 0.5)
     assert "allow-scripts" not in staff.eval_on_selector(
         REPLAY_FRAME, "el => el.getAttribute('sandbox')"
     )

@@ -3,8 +3,11 @@
 // clearRect and drawImage(ImageBitmap(Blob(base64))). rrweb's replayer applies
 // those only with UNSAFE_replayCanvas, which adds allow-scripts to the replay
 // iframe; we never allow that (recorded scripts would run in the admin's
-// origin). The iframe is allow-same-origin, so this plugin decodes the image
-// and draws it onto the replayed canvas from the admin page itself.
+// origin). The iframe is allow-same-origin, so this plugin works from the
+// admin page itself: it draws the image onto the replayed canvas's bitmap and,
+// because a canvas in a document without scripts renders its fallback content
+// and never its bitmap, also shows the image as the element's CSS `content`
+// (which makes it a replaced element of the image's size, as the canvas was).
 
 const META = 4; // rrweb EventType.Meta: a new page, new node ids
 const INCREMENTAL = 3; // rrweb EventType.IncrementalSnapshot
@@ -28,6 +31,19 @@ export function sampledFrame(data) {
   const buffer = blob && blob.rr_type === 'Blob' && Array.isArray(blob.data) ? blob.data[0] : null;
   if (!buffer || buffer.rr_type !== 'ArrayBuffer' || typeof buffer.base64 !== 'string') return null;
   return { type: typeof blob.type === 'string' ? blob.type : '', base64: buffer.base64 };
+}
+
+const DATA_URL = /^data:image\/[a-z0-9.+-]+;base64,[a-z0-9+/=]*$/i;
+const IMAGE_TYPE = /^image\/[a-z0-9.+-]+$/i;
+
+/**
+ * The frame as a data: URL safe to put in CSS, or null.
+ * @param {Frame | {url: string}} frame
+ */
+export function dataUrlOf(frame) {
+  const url =
+    'url' in frame ? frame.url : `data:${IMAGE_TYPE.test(frame.type) ? frame.type : 'image/png'};base64,${frame.base64}`;
+  return DATA_URL.test(url) ? url : null;
 }
 
 /** @param {string} base64 */
@@ -96,7 +112,10 @@ export function canvasReplay(env = {}) {
    */
   function paint(node, id) {
     const frame = latest.get(id);
-    if (frame && isCanvas(node)) draw(node, id, frame).catch(() => {});
+    if (!frame || !isCanvas(node)) return;
+    const url = dataUrlOf(frame);
+    if (url) node.style.setProperty('content', `url("${url}")`);
+    draw(node, id, frame).catch(() => {});
   }
 
   /** @param {any} replayer */
@@ -129,7 +148,7 @@ export function canvasReplay(env = {}) {
       /** @type {any} */
       const meta = replayer.getMirror().getMeta(/** @type {Node} */ (node));
       const url = meta && meta.attributes && meta.attributes.rr_dataURL;
-      if (!latest.has(id) && typeof url === 'string' && url.startsWith('data:image/')) latest.set(id, { url });
+      if (!latest.has(id) && typeof url === 'string' && DATA_URL.test(url)) latest.set(id, { url });
       paint(node, id);
     },
   };

@@ -2,7 +2,7 @@
 // replayed canvas; anything else is left alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesOf, canvasReplay, sampledFrame } from '../src/canvas.js';
+import { bytesOf, canvasReplay, dataUrlOf, sampledFrame } from '../src/canvas.js';
 
 const base64 = Buffer.from('image-bytes').toString('base64');
 const mutation = (id, b64 = base64) => ({
@@ -31,6 +31,7 @@ function fakeCanvas() {
   return {
     ops,
     nodeName: 'CANVAS',
+    style: { content: '', setProperty(name, value) { this[name] = value; } },
     width: 40,
     height: 20,
     getContext: () => ({
@@ -79,6 +80,15 @@ test('an image is drawn onto the canvas the mirror holds', async () => {
     ['clearRect', 0, 0, 40, 20],
     ['drawImage', 'image-bytes', 0, 0],
   ]);
+  // What staff see: a canvas without scripts shows no bitmap, so the image is its content.
+  assert.equal(canvas.style.content, `url("data:image/webp;base64,${base64}")`);
+});
+
+test('only image data: URLs reach the CSS', () => {
+  assert.equal(dataUrlOf({ type: 'image/webp', base64: 'AAAA' }), 'data:image/webp;base64,AAAA');
+  assert.equal(dataUrlOf({ type: 'text/html"', base64: 'AAAA' }), 'data:image/png;base64,AAAA');
+  assert.equal(dataUrlOf({ type: 'image/webp', base64: 'AA")AA' }), null);
+  assert.equal(dataUrlOf({ url: 'https://tracker.example/x.png' }), null);
 });
 
 test('an image overtaken by a newer one is not drawn; a canvas built later gets the newest', async () => {

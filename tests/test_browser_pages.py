@@ -150,7 +150,9 @@ def test_a_cross_origin_iframe_is_replayed_in_place_when_both_pages_opt_in(
     localhost = server.url.replace("127.0.0.1", "localhost").removeprefix("http://")
     assert f"Frame at {localhost}".encode() in json.dumps(events).encode()
     # The frame opened no session of its own: every stored session is a top page's.
-    urls = [row[0] for row in server.query("SELECT entry_url FROM django_session_replay_replaysession")]
+    urls = [
+        row[0] for row in server.query("SELECT entry_url FROM django_session_replay_replaysession")
+    ]
     assert all("/lab-frame/" not in url for url in urls)
     staff = open_replay(browser, server, session_id)
     text = replayed(

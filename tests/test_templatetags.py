@@ -85,3 +85,20 @@ def test_a_setting_that_breaks_its_rule_renders_with_the_default(settings) -> No
 def test_an_unreadable_tag_sample_rate_records_nobody(value: str) -> None:
     config = config_of(render(f"{{% session_replay_recorder sample_rate={value} %}}"))
     assert config["sampleRate"] == 0.0
+
+
+def test_canvas_and_cross_origin_frames_are_off_unless_asked_for(settings) -> None:
+    config = config_of(render("{% session_replay_recorder %}"))
+    assert (config["recordCanvas"], config["recordCrossOriginIframes"]) == (False, False)
+    assert config["canvas"] == {"fps": 2, "quality": 0.4, "type": "image/webp"}
+    settings.SESSION_REPLAY = {"RECORD_CANVAS": True, "CANVAS_FPS": 5, "CANVAS_QUALITY": 0.8}
+    config = config_of(render("{% session_replay_recorder %}"))
+    assert config["recordCanvas"] is True
+    assert config["canvas"] == {"fps": 5, "quality": 0.8, "type": "image/webp"}
+
+
+def test_canvas_and_cross_origin_tag_arguments_override_settings(settings) -> None:
+    settings.SESSION_REPLAY = {"RECORD_CANVAS": True}
+    source = "{% session_replay_recorder record_canvas=False record_cross_origin_iframes=True %}"
+    config = config_of(render(source))
+    assert (config["recordCanvas"], config["recordCrossOriginIframes"]) == (False, True)

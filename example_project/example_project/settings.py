@@ -199,7 +199,7 @@ USE_TZ = True
 
 # The app's settings, at their defaults but one: recording on for every page,
 # all inputs masked, chunks in the "session_replay" storage alias (else
-# "default"); the pipeline runs the two built-in processors and the demo's
+# "default"); the pipeline runs the three built-in processors and the demo's
 # own (shop/processors.py, docs/extending.md), which logs each session's event
 # counts. Every key is documented in docs/configuration.md.
 # runserver (daphne) cuts a WebSocket message over 1 MiB before the app sees it;
@@ -212,6 +212,7 @@ SESSION_REPLAY = {
     "PROCESSORS": [
         "django_session_replay.live.processor.LivePublish",
         "django_session_replay.storage.processor.TailCompaction",
+        "django_session_replay.timeline.processor.PageViews",
         "shop.processors.CountEvents",
     ],
 }

@@ -9,4 +9,8 @@ urlpatterns = [
     path("signup/thanks/", views.signup_thanks, name="signup_thanks"),
     path("manual/", views.manual, name="manual"),
     path("api/ping/", views.ping, name="ping"),
+    path("lab/", views.lab, name="lab"),
+    # The lab's single-page-app views: pushState URLs that also load directly.
+    path("lab/<slug:tab>/", views.lab, name="lab_tab"),
+    path("lab-frame/", views.lab_frame, name="lab_frame"),
 ]

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .catalog import PRODUCTS
@@ -52,3 +53,47 @@ def manual(request: HttpRequest) -> HttpResponse:
 def ping(request: HttpRequest) -> JsonResponse:
     """A tiny JSON endpoint, so the home page can make a network call to record."""
     return JsonResponse({"ok": True, "time": timezone.now().isoformat()})
+
+
+LAB_TABS = {"overview": "Overview", "details": "Details"}
+
+
+def other_origin(request: HttpRequest) -> str | None:
+    """This site under its other local name (127.0.0.1 <-> localhost): another
+    origin for the lab's cross-origin frame, with no second server."""
+    host, _, port = request.get_host().rpartition(":")
+    if not host:
+        host, port = port, ""
+    other = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}.get(host)
+    if other is None:
+        return None
+    return f"{request.scheme}://{other}{':' + port if port else ''}"
+
+
+@require_GET
+def lab(request: HttpRequest, tab: str = "overview") -> HttpResponse:
+    """Page features a replay must cope with: an open shadow root with a
+    constructed stylesheet, a canvas, a same-origin and a cross-origin iframe,
+    and single-page-app navigation (shop/static/shop/lab.js)."""
+    if tab not in LAB_TABS:
+        tab = "overview"
+    other = other_origin(request)
+    return render(
+        request,
+        "shop/lab.html",
+        {
+            "tab": tab,
+            "tabs": LAB_TABS,
+            "tab_title": LAB_TABS[tab],
+            # Canvas recording is opt-in: this page turns it on with the tag's
+            # record_canvas argument, unless ?canvas=off.
+            "record_canvas": request.GET.get("canvas") != "off",
+            "cross_origin_frame": f"{other}/lab-frame/" if other else None,
+        },
+    )
+
+
+@require_GET
+@xframe_options_exempt  # framed by the lab page, from its own and the other origin
+def lab_frame(request: HttpRequest) -> HttpResponse:
+    return render(request, "shop/lab_frame.html", {"host": request.get_host()})

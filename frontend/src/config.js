@@ -62,8 +62,14 @@ export function wsUrl(path, base) {
  * @property {number} maxDurationMs
  * @property {number | null} checkoutEveryNms
  * @property {unknown} plugins rrweb plugins by name (plugins.js)
+ * @property {boolean} recordCanvas record canvas elements as sampled images
+ * @property {CanvasSampling} canvas how often and how well
+ * @property {boolean} recordCrossOriginIframes docs/recording.md, "Iframes"
+ * @property {string | null} pageEventTag the custom event of a page view; null: none
  * @property {Protocol} protocol
  */
+
+/** @typedef {{fps: number, quality: number, type: string}} CanvasSampling */
 
 const NUMBERS = /** @type {const} */ ([
   'v',
@@ -103,6 +109,16 @@ export function protocolConfig(p) {
 }
 
 /**
+ * The canvas sampling block, checked, or null.
+ * @param {any} c
+ * @returns {CanvasSampling | null}
+ */
+export function canvasSampling(c) {
+  if (!c || typeof c !== 'object' || !(c.fps > 0) || !isNumber(c.quality) || typeof c.type !== 'string') return null;
+  return { fps: c.fps, quality: Math.min(1, Math.max(0, c.quality)), type: c.type };
+}
+
+/**
  * The recorder's settings from the rendered config, or null: without a
  * complete config (an older server, a broken template) it must not guess
  * the server's limits, so it records nothing.
@@ -123,6 +139,11 @@ export function recorderConfig(raw) {
     maskTextSelector: orNull(raw.maskTextSelector),
     blockSelector: orNull(raw.blockSelector),
     checkoutEveryNms: isNumber(raw.checkoutEveryNms) && raw.checkoutEveryNms > 0 ? raw.checkoutEveryNms : null,
+    // Opt-ins: on only when the server says so.
+    recordCanvas: raw.recordCanvas === true && canvasSampling(raw.canvas) !== null,
+    canvas: canvasSampling(raw.canvas) || { fps: 1, quality: 0.4, type: 'image/webp' },
+    recordCrossOriginIframes: raw.recordCrossOriginIframes === true,
+    pageEventTag: orNull(raw.pageEventTag),
     protocol,
   });
 }

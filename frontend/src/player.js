@@ -7,6 +7,7 @@ import { readConfig } from './config.js';
 import { StoredEvents, openLive } from './live.js';
 import { progressText, statusLine } from './status.js';
 import { fetchLines } from './stream.js';
+import { bindSeekButtons } from './seek.js';
 import { Timeline } from './timeline.js';
 import { appendEvents, mountPlayer } from './view.js';
 
@@ -23,6 +24,7 @@ async function main() {
   const timeline = new Timeline(() => {
     player = mountPlayer(root, timeline.begin(), timeline.meta);
   });
+  bindSeekButtons(document, () => player);
 
   const append = () => {
     if (player) appendEvents(player, timeline.takeLater());

@@ -13,7 +13,9 @@ import { Batcher } from './batcher.js';
 import { beacon } from './beacon.js';
 import { Held } from './held.js';
 import { Counter, Visitor, keepOwnership, windowId } from './identity.js';
-import { buildPlugins } from './plugins.js';
+import { answerSnapshotRequests, askFramesForSnapshots, frameRole } from './frames.js';
+import { recordOptions } from './options.js';
+import { PageViews, watchNavigations } from './pages.js';
 import { Session } from './session.js';
 import { webStore } from './storage.js';
 import { Transport } from './transport.js';
@@ -23,6 +25,8 @@ import { Transport } from './transport.js';
 
 // The per-tab sampling decision, this client's own storage key.
 const SAMPLE_KEY = 'sr:sample';
+const CONFIG_ID = 'session-replay-config';
+const FULL_SNAPSHOT = 2; // rrweb EventType.FullSnapshot
 
 /** What the hello frame says about the page. */
 function pageInfo() {
@@ -68,6 +72,30 @@ function create(cfg) {
   let interval = 0;
   /** @type {ReturnType<typeof setTimeout> | 0} */
   let soon = 0;
+  /** Page views start with the page's first full snapshot (rrweb waits for load). */
+  let pagesLoaded = false;
+  const tag = cfg.pageEventTag;
+  const pages = new PageViews(
+    (view) => {
+      try {
+        if (stopRecording && tag) record.addCustomEvent(tag, view);
+      } catch (e) {
+        /* stopped meanwhile */
+      }
+    },
+    {
+      url: () => location.href,
+      title: () => document.title || '',
+      referrer: () => document.referrer || '',
+      setTimeout: (f, ms) => setTimeout(f, ms),
+      clearTimeout: (t) => clearTimeout(t),
+    },
+  );
+  if (tag) {
+    watchNavigations(window, (nav) => {
+      if (stopRecording && pagesLoaded) pages.navigated(nav);
+    });
+  }
 
   function hello() {
     return {
@@ -137,12 +165,21 @@ function create(cfg) {
   function emit(ev) {
     try {
       batcher.add(ev);
+      if (ev.type === FULL_SNAPSHOT) snapshotTaken();
       const now = Date.now();
       if (session.touch(counter.sid, now) && t.ready) t.restart();
       if (batcher.pending.bytes >= cfg.flushBytes && t.ready && !soon) soon = setTimeout(tick, 0);
     } catch (e) {
       /* never throw into rrweb or the page */
     }
+  }
+
+  function snapshotTaken() {
+    if (!pagesLoaded && tag) {
+      pagesLoaded = true;
+      setTimeout(() => pages.loaded(), 0); // after rrweb returns: it is recording by then
+    }
+    if (cfg.recordCrossOriginIframes) setTimeout(() => askFramesForSnapshots(document), 0);
   }
 
   function tick() {
@@ -179,6 +216,7 @@ function create(cfg) {
   /** Page going away or hidden: batch everything, keep it, beacon it. */
   function hide() {
     try {
+      if (stopRecording) pages.send(); // a view still waiting for its title
       if (batcher.empty) return;
       flush(true);
       batcher.held.saveAll();
@@ -212,18 +250,7 @@ function create(cfg) {
     start() {
       if (stopRecording || t.fatal) return;
       try {
-        stopRecording =
-          record({
-            emit,
-            maskAllInputs: cfg.maskAllInputs,
-            // Password fields are always masked; there is no way to unmask them.
-            maskInputOptions: { password: true },
-            maskTextSelector: cfg.maskTextSelector || undefined,
-            blockSelector: cfg.blockSelector || undefined,
-            checkoutEveryNms: cfg.checkoutEveryNms || undefined,
-            plugins: buildPlugins(cfg.plugins || []),
-            errorHandler: () => true, // rrweb observer errors stay ours
-          }) || null;
+        stopRecording = record(recordOptions(cfg, emit)) || null;
       } catch (e) {
         stopRecording = null;
       }
@@ -251,6 +278,44 @@ function create(cfg) {
   };
 }
 
+/**
+ * In a cross-origin frame with recordCrossOriginIframes: rrweb posts the events
+ * to the parent page, whose recorder stores them (frames.js). No socket, no
+ * storage, no session of its own; the parent's sampling decides.
+ * @param {RecorderConfig} cfg
+ * @returns {SessionReplayApi}
+ */
+function createChild(cfg) {
+  /** @type {(() => void) | null} */
+  let stopRecording = null;
+  answerSnapshotRequests(window, () => {
+    if (!stopRecording) throw new Error('not recording');
+    record.takeFullSnapshot(true);
+  });
+  return {
+    start() {
+      if (stopRecording) return;
+      try {
+        stopRecording = record(recordOptions(cfg, undefined)) || null;
+      } catch (e) {
+        stopRecording = null;
+      }
+    },
+    stop() {
+      if (stopRecording) stopRecording();
+      stopRecording = null;
+    },
+    track(name, data) {
+      try {
+        if (stopRecording) record.addCustomEvent(String(name), data);
+      } catch (e) {
+        /* silent */
+      }
+    },
+    sessionId: null,
+  };
+}
+
 /** Does nothing: page code may call the API whether or not we record. */
 const inert = { start() {}, stop() {}, track() {}, sessionId: null };
 
@@ -259,15 +324,18 @@ function init() {
   if (w.SessionReplay) return;
   /** @type {SessionReplayApi | null} */
   let r = null;
-  const cfg = recorderConfig(readConfig('session-replay-config'));
+  const cfg = recorderConfig(readConfig(CONFIG_ID));
+  const role = cfg ? frameRole(window, CONFIG_ID, cfg.recordCrossOriginIframes) : 'top';
   try {
-    if (cfg && typeof WebSocket === 'function') r = create(cfg);
+    if (cfg && role === 'child') r = createChild(cfg);
+    else if (cfg && role === 'top' && typeof WebSocket === 'function') r = create(cfg);
   } catch (e) {
     r = null;
   }
   // Without a (complete) config the API still exists, so page code calling it never breaks.
   w.SessionReplay = r || inert;
   if (!r || !cfg || !cfg.autostart) return;
+  if (role === 'child') return r.start();
   // The sampling decision is kept per tab so a visitor's tab stays consistent.
   const tab = webStore('sessionStorage');
   let pick = tab.get(SAMPLE_KEY);

@@ -1,5 +1,6 @@
 // The rrweb-player on the page: its size and how events reach it.
 import rrwebPlayer from 'rrweb-player';
+import { canvasReplay } from './canvas.js';
 
 /** @typedef {import('@rrweb/types').eventWithTime} RrwebEvent */
 // rrweb-player is a Svelte component; its typings leave out Svelte's $set.
@@ -44,7 +45,9 @@ export function mountPlayer(root, events, meta) {
       skipInactive: true,
       speedOption: [1, 2, 4, 8],
       ...playerSize(root.clientWidth, innerHeight, meta),
-      // Keep rrweb's sandboxed iframe: recorded scripts never run.
+      // Keep rrweb's sandboxed iframe: recorded scripts never run. Never pass
+      // UNSAFE_replayCanvas (it adds allow-scripts): canvas.js draws instead.
+      plugins: [canvasReplay()],
     },
     })
   );

@@ -174,6 +174,22 @@ class Settings:
         return int(_get("CHECKOUT_EVERY_MS"))
 
     @property
+    def RECORD_CANVAS(self) -> bool:
+        return bool(_get("RECORD_CANVAS"))
+
+    @property
+    def CANVAS_FPS(self) -> int:
+        return int(_get("CANVAS_FPS"))
+
+    @property
+    def CANVAS_QUALITY(self) -> float:
+        return float(_get("CANVAS_QUALITY"))
+
+    @property
+    def RECORD_CROSS_ORIGIN_IFRAMES(self) -> bool:
+        return bool(_get("RECORD_CROSS_ORIGIN_IFRAMES"))
+
+    @property
     def COMPACT_TAIL_BYTES(self) -> int:
         return int(_get("COMPACT_TAIL_BYTES"))
 

@@ -1,4 +1,5 @@
-"""A recording session, its ingested batches (the durable log) and its chunks."""
+"""A recording session, its ingested batches (the durable log), its chunks and
+its timeline."""
 
 from __future__ import annotations
 
@@ -47,6 +48,9 @@ class ReplaySession(models.Model):
     )
     visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
     entry_url = models.TextField(_("entry URL"), blank=True)
+    # The entry page's title and referrer, from the first hello.
+    entry_title = models.CharField(_("entry title"), max_length=512, blank=True)
+    referrer = models.TextField(_("referrer"), blank=True)
     user_agent = models.TextField(blank=True)
     screen_width = models.PositiveIntegerField(null=True, blank=True)
     screen_height = models.PositiveIntegerField(null=True, blank=True)
@@ -139,3 +143,33 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.window} #{self.seq}"
+
+
+class TimelineEntry(models.Model):
+    """One moment of a session worth finding without decompressing a chunk, from
+    its events at ingest (timeline/). Page views for now: a page load or a
+    single-page-app navigation, with its title as ``label``."""
+
+    class Kind(models.TextChoices):
+        PAGE_VIEW = "page_view", _("page view")
+
+    session = models.ForeignKey(ReplaySession, on_delete=models.CASCADE, related_name="timeline")
+    window = models.CharField(max_length=64)
+    page = models.PositiveIntegerField()  # page load number within the window, from 1
+    ts = models.BigIntegerField()  # the event's timestamp, ms since the epoch
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    label = models.CharField(max_length=512, blank=True)
+    level = models.CharField(max_length=16, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["session", "ts", "id"]
+        indexes = [
+            models.Index(fields=["session", "ts"], name="session_replay_timeline_ts"),
+            models.Index(fields=["kind"], name="session_replay_timeline_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.kind} {self.ts}"

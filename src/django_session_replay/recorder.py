@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from . import lifecycle
 from .conf import conf
+from .timeline.pages import TAG as PAGE_EVENT_TAG
 from .wire import codes, frames
 
 HIDDEN_INPUTS = 'input[type="hidden" i]'
@@ -52,6 +53,8 @@ def recorder_config(
     autostart: bool,
     mask_text_selector: str | None,
     block_selector: str | None,
+    record_canvas: bool = False,
+    record_cross_origin_iframes: bool = False,
 ) -> dict[str, Any]:
     return {
         "v": frames.VERSION,
@@ -75,5 +78,10 @@ def recorder_config(
         **lifecycle.recorder_rules(),
         "checkoutEveryNms": conf.CHECKOUT_EVERY_MS,
         "plugins": [],
+        # docs/recording.md: canvas images are sampled in a worker, as WebP.
+        "recordCanvas": bool(record_canvas),
+        "canvas": {"fps": conf.CANVAS_FPS, "quality": conf.CANVAS_QUALITY, "type": "image/webp"},
+        "recordCrossOriginIframes": bool(record_cross_origin_iframes),
+        "pageEventTag": PAGE_EVENT_TAG,
         "protocol": protocol_rules(),
     }

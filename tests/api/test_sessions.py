@@ -70,3 +70,35 @@ def test_unknown_session_is_404(client: Client, viewer: User) -> None:
     missing = "00000000-0000-0000-0000-000000000000"
     assert client.get(f"/session-replay/api/sessions/{missing}").status_code == 404
     assert client.get(f"/session-replay/api/sessions/{missing}/events").status_code == 404
+
+
+def test_detail_lists_the_page_views(client: Client, viewer: User) -> None:
+    from django_session_replay.ingest.pipeline import StoredBatch
+    from django_session_replay.timeline.processor import PageViews
+    from django_session_replay.wire import frames
+
+    view = {
+        "type": 5,
+        "timestamp": 1_700_000_000_500,
+        "data": {
+            "tag": "session-replay-page",
+            "payload": {"url": "http://x/b", "title": "B", "referrer": "http://x/", "nav": "push"},
+        },
+    }
+    sid = record([events(2)], page={"title": "Start", "referrer": "http://ref/"}).session_id
+    batch = frames.parse_batch({"seq": 2, "events": [view]}, max_bytes=1 << 20)
+    PageViews().process([StoredBatch(sid, "tab-1", batch, 0)])
+    body = client.get(f"/session-replay/api/sessions/{sid}").json()
+    assert (body["entry_title"], body["referrer"]) == ("Start", "http://ref/")
+    assert body["page_views"] == [
+        {
+            "window": "tab-1",
+            "page": 1,
+            "ts": 1_700_000_000_500,
+            "offset_ms": 500,
+            "title": "B",
+            "url": "http://x/b",
+            "referrer": "http://x/",
+            "nav": "push",
+        }
+    ]

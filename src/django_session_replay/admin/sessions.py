@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_session_replay.conf import conf
 from django_session_replay.models import ReplaySession, ReplaySessionQuerySet
 from django_session_replay.storage import reader
+from django_session_replay.timeline import read as timeline
 
 from .csp import replay_policy
 from .formatting import human_bytes, human_duration
@@ -119,6 +120,11 @@ class ReplaySessionAdmin(SessionModelAdmin):
             "window": window,
             "duration": human_duration(session.duration_ms),
             "size": human_bytes(session.byte_count),
+            "page_views": [
+                (view, human_duration(view.offset_ms))
+                for view in timeline.page_views(session.pk, window)
+            ],
+            "max_page_views": timeline.MAX_PAGE_VIEWS,
             "player_config": {
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,

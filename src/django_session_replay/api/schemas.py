@@ -20,6 +20,8 @@ class SessionOut(Schema):
     username: str | None
     visitor_id: str
     entry_url: str
+    entry_title: str
+    referrer: str
     user_agent: str
     screen: list[int] | None
     viewport: list[int] | None
@@ -49,10 +51,24 @@ def _pair(width: int | None, height: int | None) -> list[int] | None:
     return None if width is None or height is None else [width, height]
 
 
+class PageViewOut(Schema):
+    """A page load or single-page-app navigation (the timeline's page_view rows)."""
+
+    window: str
+    page: int
+    ts: int
+    offset_ms: int
+    title: str
+    url: str
+    referrer: str
+    nav: str
+
+
 class SessionDetailOut(SessionOut):
     replay_url: str
     events_url: str
     windows: list[str]
+    page_views: list[PageViewOut]
 
 
 class IngestOut(Schema):

@@ -18,6 +18,7 @@ from ninja.params.functions import Query as query_param
 
 from django_session_replay.models import ReplaySession
 from django_session_replay.storage import ndjson, reader
+from django_session_replay.timeline import read as timeline
 from django_session_replay.wire.frames import ID_PATTERN
 
 from .filters import SessionFilters
@@ -58,6 +59,7 @@ def get_session(request: HttpRequest, session_id: UUID) -> Any:
     session.replay_url = request.build_absolute_uri(replay)  # type: ignore[attr-defined]
     session.events_url = request.build_absolute_uri(events)  # type: ignore[attr-defined]
     session.windows = reader.windows(session.pk)  # type: ignore[attr-defined]
+    session.page_views = timeline.page_views(session.pk, None)  # type: ignore[attr-defined]
     return session
 
 

@@ -119,6 +119,12 @@ KEYS: dict[str, Key] = {
     "FLUSH_BYTES": Key(64 * 1024, integer(1024)),
     "MAX_BUFFER_BYTES": Key(2 * MIB, integer(64 * 1024)),
     "CHECKOUT_EVERY_MS": Key(5 * 60 * 1000, integer(1000)),
+    # Opt-ins (docs/recording.md): canvas frames are images of whatever the page
+    # draws, and a framed page posts its events to whatever page frames it.
+    "RECORD_CANVAS": Key(False, boolean),
+    "CANVAS_FPS": Key(2, integer(1, 30)),
+    "CANVAS_QUALITY": Key(0.4, fraction),
+    "RECORD_CROSS_ORIGIN_IFRAMES": Key(False, boolean),
     "COMPACT_TAIL_BYTES": Key(2 * MIB, integer(1)),
     "CHUNK_TARGET_BYTES": Key(8 * MIB, integer(64 * 1024)),
     "COMPRESSION_LEVEL": Key(11, integer(1, 22)),  # zstd; bench/README.md has the figures
@@ -134,6 +140,7 @@ KEYS: dict[str, Key] = {
         [
             "django_session_replay.live.processor.LivePublish",
             "django_session_replay.storage.processor.TailCompaction",
+            "django_session_replay.timeline.processor.PageViews",
         ],
         strings(),
     ),

@@ -55,6 +55,8 @@ def open_session(hello: Hello, user_id: int | None) -> Opened:
             user_id=user_id,
             visitor_id=hello.visitor,
             entry_url=page.url,
+            entry_title=page.title,
+            referrer=page.referrer,
             user_agent=page.ua,
             screen_width=page.screen[0] if page.screen else None,
             screen_height=page.screen[1] if page.screen else None,

@@ -21,6 +21,8 @@ def session_replay_recorder(
     autostart: bool | None = None,
     mask_text_selector: str | None = None,
     block_selector: str | None = None,
+    record_canvas: bool | None = None,
+    record_cross_origin_iframes: bool | None = None,
 ) -> str:
     if not conf.ENABLED:
         return ""
@@ -29,6 +31,12 @@ def session_replay_recorder(
         autostart=conf.AUTOSTART if autostart is None else autostart,
         mask_text_selector=mask_text_selector or conf.MASK_TEXT_SELECTOR,
         block_selector=block_selector or conf.BLOCK_SELECTOR,
+        record_canvas=conf.RECORD_CANVAS if record_canvas is None else record_canvas,
+        record_cross_origin_iframes=(
+            conf.RECORD_CROSS_ORIGIN_IFRAMES
+            if record_cross_origin_iframes is None
+            else record_cross_origin_iframes
+        ),
     )
     nonce = context.get("csp_nonce") or getattr(context.get("request"), "csp_nonce", None)
     script = format_html(

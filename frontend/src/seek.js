@@ -1,0 +1,27 @@
+// Buttons of the replay page that move the player to a moment of the recording
+// (the page views list): <button data-session-replay-ts="epoch ms">.
+
+/** @typedef {{goto(offset: number, play?: boolean): void, getReplayer(): {getMetaData(): {startTime: number}}}} Seekable */
+
+/**
+ * The player's offset of an event time, never before the start.
+ * @param {number} ts epoch ms
+ * @param {number} startTime the recording's first event, epoch ms
+ */
+export const offsetOf = (ts, startTime) => Math.max(0, ts - startTime);
+
+/**
+ * @param {Document} doc
+ * @param {() => Seekable | null} player null until the player is up
+ */
+export function bindSeekButtons(doc, player) {
+  doc.addEventListener('click', (e) => {
+    const target = /** @type {Element | null} */ (e.target);
+    const button = target && target.closest ? target.closest('[data-session-replay-ts]') : null;
+    const p = player();
+    if (!button || !p) return;
+    const ts = Number(button.getAttribute('data-session-replay-ts'));
+    if (!isFinite(ts)) return;
+    p.goto(offsetOf(ts, p.getReplayer().getMetaData().startTime), false);
+  });
+}

@@ -74,7 +74,11 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, demo_server(Path(tmp)) as server, chromium() as browser:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        demo_server(Path(tmp)) as server,
+        chromium() as browser,
+    ):
         url = f"{server.url}/manual/?paragraphs={args.paragraphs}"
         load(browser, url, True)  # warm-up: caches, JIT, the server's first request
         runs: dict[bool, list[dict[str, float]]] = {True: [], False: []}
@@ -84,8 +88,8 @@ def main() -> None:
                 runs[recorder].append(figures)
                 label = "with" if recorder else "without"
                 print(
-                    f"{label:8} script_ms={figures['script_ms']:.0f} task_ms={figures['task_ms']:.0f} "
-                    f"longest_task_ms={figures['longest_ms']:.0f}",
+                    f"{label:8} script_ms={figures['script_ms']:.0f} "
+                    f"task_ms={figures['task_ms']:.0f} longest_task_ms={figures['longest_ms']:.0f}",
                     flush=True,
                 )
 

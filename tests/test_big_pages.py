@@ -210,8 +210,6 @@ def test_a_server_killed_between_the_parts_of_a_5_mb_snapshot(tmp_path: Path) ->
 
         staff = browser.new_page(viewport={"width": 1400, "height": 1000})
         login(staff, server)
-        staff.goto(
-            f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/"
-        )
+        staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/")
         frame = staff.frame_locator("#session-replay-player iframe")
         frame.locator("#manual-end").wait_for(timeout=60_000)

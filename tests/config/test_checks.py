@@ -134,8 +134,16 @@ def test_e011_and_e012_are_reported_together() -> None:
             "MAX_BYTES_PER_SECOND",
         ),
         ({"IDLE_TIMEOUT": 7200, "MAX_DURATION": 3600}, "IDLE_TIMEOUT", "MAX_DURATION"),
-        ({"MAX_FRAME_BYTES": 2**20, "MAX_EVENT_BYTES": 2**19}, "MAX_FRAME_BYTES", "MAX_EVENT_BYTES"),
-        ({"MAX_EVENT_BYTES": 2**26, "MAX_SESSION_BYTES": 2**25}, "MAX_EVENT_BYTES", "MAX_SESSION_BYTES"),
+        (
+            {"MAX_FRAME_BYTES": 2**20, "MAX_EVENT_BYTES": 2**19},
+            "MAX_FRAME_BYTES",
+            "MAX_EVENT_BYTES",
+        ),
+        (
+            {"MAX_EVENT_BYTES": 2**26, "MAX_SESSION_BYTES": 2**25},
+            "MAX_EVENT_BYTES",
+            "MAX_SESSION_BYTES",
+        ),
     ],
 )
 def test_e013_a_key_larger_than_the_one_that_bounds_it(

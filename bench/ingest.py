@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,77 +32,34 @@ import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from bench.common import REPO, Event, batches, free_port, load, recordings_dir
+from bench import wire
+from bench.common import REPO, batches, free_port, load, recordings_dir
+from bench.wire import Outgoing, outgoing
 
 DATABASE = "bench_ingest"
 SITE_KEY = "bench-site-key"  # as in bench/settings.py
 ORIGIN = "http://127.0.0.1"
 PATH = "/ws/session-replay/"
-MAX_FRAME_BYTES = 1024 * 1024
-COMPRESS_MIN = 1024  # the recorder deflates lists from 1 KiB on
+# The servers' own WebSocket message limit: above MAX_FRAME_BYTES, as
+# docs/deployment.md says, so that an oversized frame reaches the app.
+SERVER_MESSAGE_LIMIT = 16 * 1024 * 1024
 
 
 # -- what the clients send ----------------------------------------------------------
 
 
-def frames(corpus: Path) -> list[tuple[str, Any, int]]:
-    """("z", deflated msgpack, n) or ("events", list, n) for every batch of the recordings,
-    cut like the recorder (events over the frame limit become gap events, as there)."""
-    out: list[tuple[str, Any, int]] = []
-    for path in sorted(corpus.glob("*.json")):
-        _, events = load(path)
-        events = [fit(event) for event in events]
-        for group in batches(events):
-            for part in split(group):
-                packed = msgpack.packb(part)
-                deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
-                z = deflater.compress(packed) + deflater.flush()
-                if len(packed) >= COMPRESS_MIN and len(z) < len(packed):
-                    out.append(("z", z, len(part)))
-                else:
-                    out.append(("events", part, len(part)))
-    return out
-
-
-def fit(event: Event) -> Event:
-    if len(msgpack.packb(event)) <= MAX_FRAME_BYTES - 1024:
-        return event
-    payload = {"reason": "too_large", "dropped": 1}
-    return {
-        "type": 5,
-        "timestamp": event["timestamp"],
-        "data": {"tag": "session-replay-gap", "payload": payload},
-    }
-
-
-def split(group: list[Event]) -> Iterator[list[Event]]:
-    if len(group) > 1 and len(msgpack.packb(group)) > MAX_FRAME_BYTES - 1024:
-        yield from split(group[: len(group) // 2])
-        yield from split(group[len(group) // 2 :])
-    else:
-        yield group
+def frames(corpus: Path) -> list[Outgoing]:
+    """Every batch of the recordings, cut like the recorder; a batch over the
+    frame limit goes in parts (bench/wire.py), so no event is left out."""
+    return [
+        outgoing(group)
+        for path in sorted(corpus.glob("*.json"))
+        for group in batches(load(path)[1])
+    ]
 
 
 def hello(number: int, key: str) -> bytes:
-    page = {
-        "url": f"{ORIGIN}/bench/{number}",
-        "title": "bench",
-        "referrer": "",
-        "ua": "bench",
-        "screen": [1280, 800],
-        "viewport": [1200, 700],
-    }
-    return msgpack.packb(
-        {
-            "t": "hello",
-            "v": 1,
-            "key": key,
-            "token": None,
-            "win": f"w{number}",
-            "visitor": f"bench-{number}",
-            "page": page,
-        }
-    )
+    return wire.hello(key, f"w{number}", f"bench-{number}", f"{ORIGIN}/bench/{number}")
 
 
 # -- the load ---------------------------------------------------------------------
@@ -154,7 +110,7 @@ async def open_socket(url: str, number: int, key: str, run: Run) -> ClientConnec
 async def recorder(
     socket: ClientConnection,
     number: int,
-    load: list[tuple[str, Any, int]],
+    load: list[Outgoing],
     window: int,
     rate: float | None,
     run: Run,
@@ -185,9 +141,10 @@ async def recorder(
                 await asyncio.sleep(max(0.0, next_send - time.perf_counter()))
                 next_send += 1 / rate
             seq += 1
-            kind, body, count = load[(offset + seq) % len(load)]
-            sent[seq] = (time.perf_counter(), count)
-            await socket.send(msgpack.packb({"t": "batch", "seq": seq, kind: body}))
+            batch = load[(offset + seq) % len(load)]
+            sent[seq] = (time.perf_counter(), batch.events)
+            for frame in batch.frames(seq):
+                await socket.send(frame)
         deadline = time.perf_counter() + 10
         while sent and not acks.done() and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
@@ -206,7 +163,7 @@ async def drive(
     warmup: float,
     window: int,
     rate: float | None,
-    load: list[tuple[str, Any, int]],
+    load: list[Outgoing],
     pid: int,
     database: str | None,
 ) -> dict[str, float]:
@@ -385,14 +342,16 @@ def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Ite
 
 
 def daphne(port: int) -> list[str]:
-    return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP]
+    limits = ["--websocket-max-message-size", str(SERVER_MESSAGE_LIMIT)]
+    limits += ["--websocket-max-frame-size", str(SERVER_MESSAGE_LIMIT)]
+    return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *limits, APP]
 
 
 def uvicorn(port: int) -> list[str]:
     return [
         *[sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)],
         *["--log-level", "warning", "--no-access-log", "--ws-ping-interval", "0"],
-        *["--ws-max-size", str(2 * MAX_FRAME_BYTES), APP],
+        *["--ws-max-size", str(SERVER_MESSAGE_LIMIT), APP],
     ]
 
 

@@ -1,5 +1,6 @@
 """The machine's limit for the ingest bench: a bare WebSocket server that appends
-every batch frame to a file and acks it, with no validation and no database.
+every batch frame to a file and acks it, with no validation and no database (a
+batch in parts is acked at its last part, as the app does).
 
     python -m bench.limit_server PORT FILE
 """
@@ -24,7 +25,8 @@ async def main(port: int, log: BinaryIO) -> None:
                 )
             else:
                 log.write(message)
-                await socket.send(msgpack.packb({"t": "ack", "seq": frame["seq"]}))
+                if frame["t"] == "batch" or frame["i"] == frame["n"] - 1:
+                    await socket.send(msgpack.packb({"t": "ack", "seq": frame["seq"]}))
 
     async with serve(handle, "127.0.0.1", port, compression=None, max_size=None) as server:
         await server.serve_forever()

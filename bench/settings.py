@@ -51,6 +51,8 @@ if os.environ.get("BENCH_PG_NAME"):
         # escaping them into the SQL text (docs/deployment.md has the figures).
         "OPTIONS": json.loads(os.environ.get("BENCH_PG_OPTIONS", '{"server_side_binding": true}')),
     }
+# As docs/deployment.md says: the ASGI server's own message limit above MAX_FRAME_BYTES.
+DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -74,5 +76,6 @@ SESSION_REPLAY = {
     "SITE_KEY": "bench-site-key",
     "MAX_FRAMES_PER_SECOND": 100_000,
     "MAX_BYTES_PER_SECOND": 1 << 30,
+    "MAX_RAW_BYTES_PER_SECOND": 1 << 30,
 }
 SESSION_REPLAY.update(json.loads(os.environ.get("BENCH_SESSION_REPLAY", "{}")))

@@ -1,20 +1,33 @@
-"""Storage bench: recordings through the real ingest core and compaction.
+"""Storage bench: recordings through the WebSocket door and compaction.
 
     python -m bench.storage [CORPUS_DIR] [--s3]
 
-Per recording: bytes stored as chunks against gzip -9 and xz -9 of the same JSON,
-and the speed of the compaction's codec call. The last line is the TOTAL.
+Each recording is sent, every event of it, through a real daphne process
+serving bench.asgi (a batch over the frame limit in parts, bench/wire.py) with
+one socket that waits for each ack; then this process compacts the sessions
+and reads them back. Per recording: bytes stored as chunks against gzip -9
+and xz -9 of the same JSON, and the speed of the compaction's codec call. The
+last line is the TOTAL.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gzip
+import json
 import lzma
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import msgpack
+from websockets.asyncio.client import connect
+
+from bench import ingest, wire
 from bench.common import batches, free_port, load, recordings_dir, setup_django
 
 
@@ -37,27 +50,44 @@ class TimedCodec:
         return blob
 
 
-def ingest_and_compact(events: list[dict[str, Any]], name: str) -> int:
-    """Ingest one recording batch by batch, compact it, check it reads back; stored bytes."""
+async def send(url: str, name: str, events: list[dict[str, Any]]) -> str:
+    """One recording through the door, batch after acknowledged batch; its session id."""
+    async with connect(url, origin=ingest.ORIGIN, max_size=None, compression=None) as socket:
+        await socket.send(wire.hello(ingest.SITE_KEY, "tab-1", name[:64]))
+        welcome = msgpack.unpackb(await socket.recv())
+        for seq, group in enumerate(batches(events), start=1):
+            for frame in wire.outgoing(group).frames(seq):
+                await socket.send(frame)
+            answer = msgpack.unpackb(await socket.recv())
+            if answer != {"t": "ack", "seq": seq}:
+                raise SystemExit(f"{name}: batch {seq} was answered {answer}")
+    sid: str = welcome["sid"]
+    return sid
+
+
+@contextmanager
+def door(workdir: str) -> Iterator[str]:
+    """daphne on the bench's SQLite file, storing batches only: this process compacts."""
+    port = free_port()
+    env = ingest.child_env(
+        BENCH_WORKDIR=workdir, BENCH_SESSION_REPLAY=json.dumps({"PROCESSORS": []})
+    )
+    log = Path(workdir) / "server.log"
+    with ingest.server(ingest.daphne(port), env, port, log):
+        yield f"ws://127.0.0.1:{port}{ingest.PATH}"
+
+
+def compact_and_check(session_id: str, events: list[dict[str, Any]], name: str) -> int:
+    """Compact one session, check it reads back as the recording; stored bytes."""
     from django.db.models import Sum
 
-    from django_session_replay.conf import conf
-    from django_session_replay.ingest import sessions, store
     from django_session_replay.models import Chunk
     from django_session_replay.storage import compaction, reader
-    from django_session_replay.wire import frames
 
-    hello = frames.parse_hello(
-        {"v": 1, "key": conf.SITE_KEY, "token": None, "win": "tab-1", "visitor": name[:64]}
-    )
-    opened = sessions.open_session(hello, None)
-    for seq, group in enumerate(batches(events), start=1):
-        batch = frames.parse_batch({"seq": seq, "events": group}, max_bytes=1 << 30)
-        store.append_batch(opened.session_id, "tab-1", batch)
-    compaction.compact_session(opened.session_id)
-    if list(reader.iter_events(opened.session_id)) != events:
+    compaction.compact_session(session_id)
+    if list(reader.iter_events(session_id)) != events:
         raise SystemExit(f"{name}: the events read back differ from the recording")
-    chunks = Chunk.objects.filter(session_id=opened.session_id)
+    chunks = Chunk.objects.filter(session_id=session_id)
     return int(chunks.aggregate(total=Sum("stored_bytes"))["total"])
 
 
@@ -108,10 +138,12 @@ def main() -> None:
         print("{:<48} {:>7} {:>10} {:>9} {:>9} {:>9} {:>10} {:>7}".format(*header))
         totals = dict.fromkeys(("raw", "gzip9", "xz9", "stored"), 0)
         seconds = 0.0
-        for path in files:
-            raw, events = load(path)
+        recordings = [(path, *load(path)) for path in files]
+        with door(workdir) as url:
+            sessions = [asyncio.run(send(url, path.stem, events)) for path, _, events in recordings]
+        for (path, raw, events), session_id in zip(recordings, sessions, strict=True):
             before = timed.seconds
-            stored = ingest_and_compact(events, path.stem)
+            stored = compact_and_check(session_id, events, path.stem)
             spent = timed.seconds - before
             seconds += spent
             row = {

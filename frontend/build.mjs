@@ -19,7 +19,16 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: [join(here, 'src/recorder.js')], format: 'iife', outfile: join(out, 'recorder.js') });
+// The recorder's worker (src/encoder-worker.js) ships inside recorder.js, as
+// the text it starts from a Blob URL: one file for the page to load.
+const worker = await build({ ...common, entryPoints: [join(here, 'src/encoder-worker.js')], format: 'iife', write: false });
+await build({
+  ...common,
+  entryPoints: [join(here, 'src/recorder.js')],
+  format: 'iife',
+  outfile: join(out, 'recorder.js'),
+  define: { ...common.define, __ENCODER_WORKER__: JSON.stringify(worker.outputFiles[0].text) },
+});
 await build({ ...common, entryPoints: [join(here, 'src/player.js')], format: 'iife', outfile: join(out, 'player.js') });
 await build({ ...common, entryPoints: [join(here, 'src/player.css')], outfile: join(out, 'player.css') });
 

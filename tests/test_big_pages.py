@@ -87,6 +87,14 @@ def sent_events(frames: list[list[int]]) -> dict[int, list[dict[str, Any]]]:
     return batches
 
 
+def answers(page: Any) -> list[Any]:
+    """The longer frames the recorder received (welcome, error) and its close codes."""
+    return [
+        c if isinstance(c, int) else msgpack.unpackb(bytes(c))
+        for c in page.evaluate("window.__closes")
+    ]
+
+
 def part_count(frames: list[list[int]]) -> int:
     return sum(1 for raw in frames if msgpack.unpackb(bytes(raw))["t"] == "part")
 
@@ -129,10 +137,7 @@ def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) 
 
         wait_until(delivered, timeout=90, what="every sent event stored")
         frames = visitor.evaluate("window.__frames")
-        closes = [
-            c if isinstance(c, int) else msgpack.unpackb(bytes(c))
-            for c in visitor.evaluate("window.__closes")
-        ]
+        closes = answers(visitor)
         assert not [c for c in closes if isinstance(c, int) or c["t"] == "error"], closes
         sent = [event for _, batch in sorted(sent_events(frames).items()) for event in batch]
         stored = stored_events(server.url, cookie, session_id)
@@ -155,8 +160,9 @@ def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) 
         assert frame.locator("#mutation-end").inner_text() == "The last added paragraph."
 
 
-# Lets the first part frame of a stream go, and holds back every later one
-# while window.__holdParts is set (the recorder believes they were sent).
+# Lets the first part frame of a stream go, then holds back every later frame
+# while window.__holdParts is set (the recorder believes they were sent), as a
+# network that stalls between two parts.
 HOLD_PARTS = """
 (() => {
   const send = WebSocket.prototype.send;
@@ -165,10 +171,8 @@ HOLD_PARTS = """
   window.__holdParts = true;
   window.__partsSent = 0;
   WebSocket.prototype.send = function (data) {
-    if (isPart(data)) {
-      if (window.__holdParts && window.__partsSent > 0) return;
-      window.__partsSent++;
-    }
+    if (window.__holdParts && window.__partsSent > 0) return;
+    if (isPart(data)) window.__partsSent++;
     return send.call(this, data);
   };
 })();
@@ -197,7 +201,10 @@ def test_a_server_killed_between_the_parts_of_a_5_mb_snapshot(tmp_path: Path) ->
             stored = stored_events(server.url, cookie, session_id)
             return [e for e in stored if e["type"] == 2]
 
-        wait_until(lambda: len(snapshots()) > 0, timeout=90, what="the snapshot stored")
+        try:
+            wait_until(lambda: len(snapshots()) > 0, timeout=90, what="the snapshot stored")
+        except AssertionError as timed_out:
+            raise AssertionError(f"{timed_out}; the server said {answers(visitor)}") from None
         visitor.wait_for_timeout(2000)  # anything re-sent twice would be in by now
         (snapshot,) = snapshots()
         assert len(json.dumps(snapshot)) > 5_000_000

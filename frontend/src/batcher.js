@@ -6,10 +6,13 @@ import { enc, list, batchFrame, FRAME_OVERHEAD } from './codec.js';
 import { Pending, gapEvent } from './buffer.js';
 import { partFrames, zOf } from './parts.js';
 
+const FULL_SNAPSHOT = 2; // rrweb EventType.FullSnapshot
+
 /** @typedef {import('./held.js').Held} Held */
 /** @typedef {import('./held.js').HeldBatch} HeldBatch */
 /** @typedef {import('./identity.js').Counter} Counter */
 /** @typedef {(bytes: Uint8Array) => Promise<Uint8Array>} Deflate */
+/** @typedef {import('./offthread.js').Packed} Packed */
 
 // Smaller lists are not worth the async round trip through CompressionStream.
 const COMPRESS_MIN = 1024;
@@ -22,6 +25,7 @@ export class Batcher {
    * @param {number} o.maxFrameBytes the server's frame size limit
    * @param {number} [o.maxEventBytes] the largest batch the server takes in parts
    * @param {number} [o.rawPace] inflated bytes per second the transport sends at most
+   * @param {import('./offthread.js').OffThread | null} [o.offThread] encodes large snapshots in a worker
    * @param {number} o.maxBufferBytes pending + held bytes this page may keep
    * @param {Deflate | null} o.deflate raw deflate, or null where the browser has none
    * @param {() => void} o.compressed called when a batch finished compressing (it may be sent)
@@ -33,6 +37,7 @@ export class Batcher {
     this.budget = o.maxFrameBytes - FRAME_OVERHEAD; // bytes of events per frame
     this.maxEventBytes = Math.max(o.maxEventBytes || 0, o.maxFrameBytes);
     this.rawPace = o.rawPace || 0;
+    this.offThread = o.offThread || null;
     this.maxBufferBytes = o.maxBufferBytes;
     this.deflate = o.deflate;
     this.compressed = o.compressed;
@@ -55,12 +60,23 @@ export class Batcher {
    * of its own, sent in parts; one over maxEventBytes (or any large one where
    * the browser cannot deflate) becomes a `too_large` gap marker. On overflow
    * the oldest pending events make room.
-   * @param {{timestamp: number}} ev
+   * @param {{timestamp: number, type?: number}} ev
    */
   add(ev) {
+    if (ev.type === FULL_SNAPSHOT && this.offThread && this.deflate) {
+      // JSON.stringify is native and several times faster than msgpack in
+      // JavaScript: a large snapshot is encoded in the worker from its text.
+      const json = JSON.stringify(ev);
+      const off = this.offThread;
+      if (json.length > this.budget) {
+        return this.cutLarge(ev.timestamp, () => off.pack(json).catch(() => this.packHere(enc(ev))));
+      }
+    }
     let b = enc(ev);
     if (b.length > this.budget) {
-      if (this.deflate && b.length <= this.maxEventBytes - FRAME_OVERHEAD) return this.cutLarge(b, ev.timestamp);
+      if (this.deflate && b.length <= this.maxEventBytes - FRAME_OVERHEAD) {
+        return this.cutLarge(ev.timestamp, () => this.packHere(b));
+      }
       b = enc(gapEvent('too_large', 1, ev.timestamp));
     }
     this.pending.add(b, ev.timestamp);
@@ -122,25 +138,40 @@ export class Batcher {
    * counts against maxBufferBytes only once compressed, and is not saved or
    * sent before: a page hidden meanwhile loses it, and the next page takes a
    * snapshot of its own.
-   * @param {Uint8Array} b the encoded event
-   * @param {number} ts
+   * @param {number} ts the event's timestamp
+   * @param {() => Promise<Packed>} pack the event's list, deflated
    */
-  cutLarge(b, ts) {
+  cutLarge(ts, pack) {
     this.cutAll(true);
-    const bytes = list([b]);
     const seq = this.counter.next();
     /** @type {HeldBatch} */
-    const hb = { seq, f: new Uint8Array(0), n: 1, r: bytes.length, sent: false, busy: true };
+    const hb = { seq, f: new Uint8Array(0), n: 1, sent: false, busy: true };
     this.held.add(hb);
     this.cutOnPage = true;
-    const deflate = /** @type {Deflate} */ (this.deflate);
-    deflate(bytes)
-      .then((z) => this.held.replace(hb, batchFrame(seq, null, z)))
-      .catch(() => this.held.replace(hb, batchFrame(seq, list([enc(gapEvent('too_large', 1, ts))])), 1))
+    const gap = () => this.held.replace(hb, batchFrame(seq, list([enc(gapEvent('too_large', 1, ts))])), 1);
+    pack()
+      .then(({ z, r }) => {
+        if (r > this.maxEventBytes - FRAME_OVERHEAD) return gap();
+        hb.r = r;
+        this.held.replace(hb, batchFrame(seq, null, z));
+      })
+      .catch(gap)
       .then(() => {
         hb.busy = false;
         this.compressed();
       });
+  }
+
+  /**
+   * One encoded event as a deflated list, on this thread (CompressionStream
+   * itself works off it).
+   * @param {Uint8Array} b
+   * @returns {Promise<Packed>}
+   */
+  packHere(b) {
+    const bytes = list([b]);
+    const deflate = /** @type {Deflate} */ (this.deflate);
+    return deflate(bytes).then((z) => ({ z, r: bytes.length }));
   }
 
   /**

@@ -12,6 +12,7 @@ import { readConfig, recorderConfig, wsUrl } from './config.js';
 import { Batcher } from './batcher.js';
 import { beacon } from './beacon.js';
 import { Held } from './held.js';
+import { OffThread } from './offthread.js';
 import { Counter, Visitor, keepOwnership, windowId } from './identity.js';
 import { answerSnapshotRequests, askFramesForSnapshots, frameRole } from './frames.js';
 import { recordOptions } from './options.js';
@@ -58,6 +59,8 @@ function create(cfg) {
     maxFrameBytes: cfg.maxFrameBytes,
     maxEventBytes: cfg.maxEventBytes,
     rawPace: cfg.protocol.pace.rawBytes,
+    // build.mjs bundles the worker's code into this constant.
+    offThread: typeof __ENCODER_WORKER__ === 'string' && typeof Worker === 'function' ? new OffThread(__ENCODER_WORKER__) : null,
     maxBufferBytes: cfg.maxBufferBytes,
     deflate: canDeflate ? deflate : null,
     compressed: pump,

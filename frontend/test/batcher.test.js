@@ -429,3 +429,51 @@ test('a large event that deflates into one frame still goes as a part: the serve
   again.pump((f) => resent.push(f) > 0);
   assert.equal(decode(resent[0]).t, 'part');
 });
+
+/** An OffThread stand-in: packs in this process, or fails like a worker a CSP blocked. */
+const fakeOffThread = (fail = false) => {
+  const calls = [];
+  return {
+    calls,
+    pack: async (json) => {
+      calls.push(json.length);
+      if (fail) throw new Error('no worker');
+      const packed = enc([JSON.parse(json)]);
+      return { z: new Uint8Array(deflateRawSync(packed)), r: packed.length };
+    },
+  };
+};
+
+test('a large full snapshot is encoded off the main thread from its JSON, the same bytes as here', async () => {
+  for (const fail of [false, true]) {
+    const off = fakeOffThread(fail);
+    const { batcher } = setup({ deflate: realDeflate, maxFrameBytes: FRAME_OVERHEAD + 4000, maxEventBytes: 1 << 20 });
+    batcher.offThread = off;
+    const snapshot = noisy(2, 30000);
+    batcher.add(ev(1));
+    batcher.add(snapshot);
+    batcher.add({ ...noisy(3, 30000), type: 3 }); // not a snapshot: encoded here
+    await settle();
+    await settle();
+    assert.equal(off.calls.length, 1, 'only the snapshot went to the worker');
+    const sent = [];
+    batcher.pump((f) => sent.push(f) > 0);
+    const got = reassemble(sent);
+    assert.deepEqual(got[1].events, [snapshot], fail ? 'the fallback' : 'the worker');
+    assert.equal(batcher.held.list[1].r, enc([snapshot]).length);
+    assert.deepEqual(
+      got.map((b) => b.seq),
+      [1, 2, 3],
+    );
+  }
+});
+
+test('a small full snapshot stays on the main path', () => {
+  const off = fakeOffThread();
+  const { batcher } = setup({ deflate: realDeflate, maxEventBytes: 1 << 20 });
+  batcher.offThread = off;
+  batcher.add({ ...ev(1), type: 2 });
+  batcher.cutAll(false);
+  assert.equal(off.calls.length, 0);
+  assert.equal(frames(batcher)[0].events[0].type, 2);
+});

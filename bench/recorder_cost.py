@@ -1,6 +1,6 @@
 """The recorder's main-thread cost on a long page, in Chromium.
 
-    python -m bench.recorder_cost [--paragraphs N] [--runs R]
+    python -m bench.recorder_cost [--paragraphs N] [--runs R] [--no-worker]
 
 Serves the example project (daphne ``runserver``, temporary SQLite) and loads
 its Manual page (``/manual/?paragraphs=N``: 30,000 paragraphs are 3.5 MB of
@@ -9,7 +9,9 @@ HTML and about 91,000 nodes) R times with the recorder and R times with
 reads Chromium's own counters (CDP ``Performance.getMetrics``: ScriptDuration
 and TaskDuration) once the recording has been acknowledged, and the longest
 task (``PerformanceObserver`` long tasks). The recorder's cost is the
-difference of the medians. Last line: ``TOTAL nodes= html_bytes=
+difference of the medians. ``--no-worker`` hides ``Worker`` from the page, so the
+recorder encodes large snapshots on the main thread (its fallback where a CSP
+forbids the worker). Last line: ``TOTAL nodes= html_bytes=
 script_ms_with= script_ms_without= added_script_ms= longest_task_ms_with=
 longest_task_ms_without=``.
 """
@@ -32,8 +34,13 @@ new PerformanceObserver((list) => {
 """
 
 
-def load(browser: Any, url: str, recorder: bool) -> dict[str, float]:
+NO_WORKER = "delete window.Worker;"
+
+
+def load(browser: Any, url: str, recorder: bool, worker: bool = True) -> dict[str, float]:
     context = browser.new_context(viewport={"width": 1200, "height": 800})
+    if not worker:
+        context.add_init_script(NO_WORKER)
     if not recorder:
         context.route("**/recorder.js", lambda route: route.fulfill(body="", status=200))
     page = context.new_page()
@@ -73,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--paragraphs", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-worker", action="store_true", help="no Worker on the page")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -84,7 +92,7 @@ def main() -> None:
         runs: dict[bool, list[dict[str, float]]] = {True: [], False: []}
         for _ in range(args.runs):
             for recorder in (True, False):
-                figures = load(browser, url, recorder)
+                figures = load(browser, url, recorder, worker=not args.no_worker)
                 runs[recorder].append(figures)
                 label = "with" if recorder else "without"
                 print(
@@ -98,7 +106,8 @@ def main() -> None:
 
     first = runs[True][0]
     print(
-        f"TOTAL nodes={first['nodes']:.0f} html_bytes={first['html_bytes']:.0f} "
+        f"TOTAL worker={int(not args.no_worker)} nodes={first['nodes']:.0f} "
+        f"html_bytes={first['html_bytes']:.0f} "
         f"script_ms_with={median(True, 'script_ms'):.0f} "
         f"script_ms_without={median(False, 'script_ms'):.0f} "
         f"added_script_ms={median(True, 'script_ms') - median(False, 'script_ms'):.0f} "

@@ -95,7 +95,7 @@ KEYS: dict[str, Key] = {
     "MAX_DURATION": Key(12 * 60 * 60, integer(60)),
     # Half of daphne's default message limit (1 MiB): what is larger travels in parts.
     "MAX_FRAME_BYTES": Key(MIB // 2, integer(1024, ASGI_MESSAGE_LIMIT)),
-    # A batch in parts, inflated: the corpus's largest full snapshot is 4.7 MB.
+    # A batch in parts, inflated: the corpus's largest full snapshot is 2.3 MB.
     "MAX_EVENT_BYTES": Key(32 * MIB, integer(64 * 1024)),
     "MAX_FRAMES_PER_SECOND": Key(50, integer(2)),
     "MAX_BYTES_PER_SECOND": Key(4 * MIB, integer(4096)),

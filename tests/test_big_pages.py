@@ -144,8 +144,10 @@ def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) 
         assert sorted(stored, key=key) == sorted(sent, key=key)
         assert part_count(frames) >= 4  # the snapshot and the mutation went in parts
         assert not [e for e in stored if e["type"] == 5 and "gap" in e["data"].get("tag", "")]
-        sizes = [len(json.dumps(e)) for e in stored]
-        assert max(sizes) > 2_000_000, "the full snapshot was stored as one event"
+        snapshot = max((e for e in stored if e["type"] == 2), key=lambda e: len(json.dumps(e)))
+        assert len(json.dumps(snapshot)) > 3_000_000, "the full snapshot was stored as one event"
+        mutation = max((e for e in stored if e["type"] == 3), key=lambda e: len(json.dumps(e)))
+        assert len(json.dumps(mutation)) > 2_000_000, "the mutation was stored as one event"
         visitor.close()
 
         staff = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -1,16 +1,21 @@
 """Memory per WebSocket connection in the demo's ``manage.py runserver`` (daphne's).
 
-    python -m bench.connmem [--connections N] [--debug 0|1] [--new-sessions] [--trace]
+    python -m bench.connmem [--connections N] [--debug 0|1] [--new-sessions]
+                            [--together K] [--abort] [--trace] [--trim]
 
 Starts the example project (settings: bench/connmem_settings.py, the demo's
 with new sessions per address unlimited) on a temporary SQLite file, then opens
-N recorder sockets one after another (hello, welcome, close) and prints the
-server's RSS every 500 connections. Each socket resumes the first session, as a
-visitor's page views do; with ``--new-sessions`` each starts a session of its
-own (token nil, a fresh window and visitor), as a new browser or a probe does.
-``--trace`` runs the server under tracemalloc (slower, more memory: its RSS
-figures are not comparable) and prints what it allocated and still holds
-between the middle and the end, by line. Last line: ``TOTAL connections= debug=
+N recorder sockets, K at a time (1: one after another), each hello, welcome,
+close (``--abort``: the TCP connection dropped without a close frame), and
+prints the server's RSS every 500 connections, once the server is idle again.
+Each socket resumes the first session, as a visitor's page views do; with
+``--new-sessions`` each starts a session of its own (token nil, a fresh window
+and visitor), as a new browser or a probe does. ``--trace`` runs the server
+under tracemalloc (slower, more memory: its RSS figures are not comparable;
+``BENCH_TRACEMALLOC_FRAMES``, 12, frames a trace) and prints what the first K
+open sockets hold and what the second half of the connections left behind, by
+line and by package. ``--trim`` has the server call ``malloc_trim(0)`` at the
+end and prints its RSS after. Last line: ``TOTAL connections= debug=
 new_sessions= rss_start_mb= rss_end_mb= kb_per_connection_last_half=`` (the
 growth over the second half, after warm-up).
 """
@@ -36,18 +41,11 @@ import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.common import REPO, free_port
+from bench.ingest import cpu_seconds, read_rss
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
+    return read_rss(pid) / 2**20
 
 
 async def settle(pid: int) -> None:
@@ -55,9 +53,9 @@ async def settle(pid: int) -> None:
     finished closing what the client closed: daphne reaps connections once a second."""
     await asyncio.sleep(1)
     for _ in range(120):
-        before = cpu_ticks(pid)
+        before = cpu_seconds(pid, None)["server"]
         await asyncio.sleep(0.5)
-        if cpu_ticks(pid) - before < 2:
+        if cpu_seconds(pid, None)["server"] - before < 0.02:
             return
 
 

@@ -186,6 +186,7 @@ async def test_session_event_cap() -> None:
     assert (await ReplaySession.objects.aget(pk=welcome["sid"])).event_count == 4
 
 
+@override_settings(CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}})
 async def test_recorder_sockets_hold_nothing_once_closed() -> None:
     # A recorder receives nothing through the layer; every socket used to hold a
     # channel in it (a queue and a waiting task each) for as long as it was open.

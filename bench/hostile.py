@@ -70,6 +70,7 @@ DRAIN = 15.0  # seconds the recorder waits for its last acks at the end
 SERVER_LIMITS = {
     "MAX_FRAMES_PER_SECOND": 50,
     "MAX_BYTES_PER_SECOND": 4 * MIB,
+    "MAX_RAW_BYTES_PER_SECOND": 16 * MIB,
     "NEW_SESSIONS_PER_MINUTE": 1_000_000,
 }
 

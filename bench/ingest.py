@@ -1,12 +1,15 @@
 """Ingest bench: K WebSocket recorders against one daphne process on PostgreSQL,
 then the same load against a bare WebSocket server (the machine's limit).
 
-    python -m bench.ingest [--clients K] [--seconds S] [--window W] [--rate R]
+    python -m bench.ingest [--clients K] [--seconds S] [--window W|0] [--rate R]
                            [--server uvicorn|daphne] [--variant app|ack-only] [CORPUS_DIR]
     python -m bench.ingest --sockets N     (idle sockets: hello only; RSS per socket)
 
 Frames follow docs/protocol.md: hello, then batches of recording events (deflated
-into ``z`` like the browser recorder does) with at most W (1) unacknowledged. The
+into ``z`` like the browser recorder does) with at most W (1) unacknowledged;
+``--window 0`` never waits for an ack (a flood: it shows the group committer's
+MAX_QUEUED_BYTES at work, whose peak bench/queued.py reads inside the server).
+Ours also reports its peak RSS and how many acked batches are not stored. The
 server uses a database it creates (``bench_ingest``, dropped afterwards) and the
 in-memory channel layer. The last line is the TOTAL.
 """
@@ -32,7 +35,7 @@ import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from bench import wire
+from bench import queued, wire
 from bench.common import REPO, batches, free_port, load, recordings_dir
 from bench.wire import Outgoing, outgoing
 
@@ -76,6 +79,7 @@ class Run:
     until: float = 0.0
     acks: int = 0  # in the measured interval
     acked: int = 0  # in all
+    acked_seqs: set[tuple[str, int]] = field(default_factory=set)  # (window, seq)
     events: int = 0
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
@@ -115,7 +119,7 @@ async def recorder(
     rate: float | None,
     run: Run,
 ) -> None:
-    slots = asyncio.Semaphore(window)
+    slots = asyncio.Semaphore(window or 1)
     sent: dict[int, tuple[float, int]] = {}
 
     async def receive() -> None:
@@ -126,7 +130,9 @@ async def recorder(
                 return
             started, count = sent.pop(frame["seq"])
             run.ack(started, count)
-            slots.release()
+            run.acked_seqs.add((f"w{number}", frame["seq"]))
+            if window:
+                slots.release()
 
     acks = asyncio.create_task(receive())
     seq = 0
@@ -136,7 +142,10 @@ async def recorder(
         # paced clients flush out of step, as real recorders do: no synchronised bursts
         next_send = time.perf_counter() + (random.Random(number).random() / rate if rate else 0)
         while not run.stop.is_set() and not acks.done():
-            await slots.acquire()
+            if window:
+                await slots.acquire()
+            else:
+                await asyncio.sleep(0)  # flat out, but let the acks be read
             if rate:  # paced like a real recorder, but never more than `window` unacked
                 await asyncio.sleep(max(0.0, next_send - time.perf_counter()))
                 next_send += 1 / rate
@@ -185,6 +194,7 @@ async def drive(
     await asyncio.wait(tasks, timeout=20)
     for task in tasks:
         task.cancel()
+    peak_rss = read_rss(pid, "VmHWM")
     latencies = sorted(run.latencies) or [float("nan")]
     return {
         "events_per_s": run.events / seconds,
@@ -193,12 +203,14 @@ async def drive(
         "p90_ms": latencies[int(len(latencies) * 0.9)] * 1000,
         "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         "rss_mb": rss / 1e6,
+        "peak_rss_mb": peak_rss / 1e6,
         "rss_per_socket_kb": (rss - base) / clients / 1e3,
         **{
             f"{name}_cpu_ms_per_frame": (after[name] - before[name]) * 1000 / max(run.acks, 1)
             for name in after
         },
         "acked": run.acked,
+        **({"acked_not_stored": len(run.acked_seqs - stored_seqs(database))} if database else {}),
         "errors": sum(run.errors.values()),
         **{f"error[{code}]": count for code, count in run.errors.items()},
     }
@@ -260,11 +272,12 @@ def cpu_seconds(pid: int, database: str | None) -> dict[str, float]:
     return result
 
 
-def read_rss(pid: int) -> int:
+def read_rss(pid: int, field: str = "VmRSS") -> int:
+    """Bytes of ``VmRSS`` (or ``VmHWM``, the peak) of the process."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no VmRSS for {pid}")
+    raise RuntimeError(f"no {field} for {pid}")
 
 
 # -- the servers ------------------------------------------------------------------
@@ -286,6 +299,15 @@ def stored_batches(name: str) -> int:
     with psycopg.connect(**admin(name)) as db:
         row = db.execute("SELECT count(*) FROM django_session_replay_batch").fetchone()
     return int(row[0]) if row else 0
+
+
+def stored_seqs(name: str) -> set[tuple[str, int]]:
+    """(window, seq) of every batch row; compaction keeps the rows, marked compacted."""
+    import psycopg
+
+    with psycopg.connect(**admin(name)) as db:
+        rows = db.execute('SELECT "window", seq FROM django_session_replay_batch').fetchall()
+    return {(window, seq) for window, seq in rows}
 
 
 @contextmanager
@@ -356,6 +378,7 @@ def uvicorn(port: int) -> list[str]:
 
 
 APP = "bench.asgi:application"
+QUEUED_PEAK = "queued-peak"  # the file bench/queued.py writes in the work directory
 COMMANDS = {"uvicorn": uvicorn, "daphne": daphne}
 
 
@@ -365,7 +388,12 @@ def ours(
 ) -> Iterator[tuple[str, str, int, str | None]]:
     """bench.asgi on a fresh PostgreSQL database: (url, site key, pid, database)."""
     with database() as name:
-        env = child_env(BENCH_PG_NAME=name, BENCH_WORKDIR=str(workdir), BENCH_VARIANT=variant)
+        env = child_env(
+            BENCH_PG_NAME=name,
+            BENCH_WORKDIR=str(workdir),
+            BENCH_VARIANT=variant,
+            BENCH_QUEUED_PEAK=str(workdir / QUEUED_PEAK),
+        )
         subprocess.run([sys.executable, "-m", "django", "migrate", "-v0"], env=env, check=True)
         port = free_port()
         with server(COMMANDS[asgi_server](port), env, port, workdir / "server.log") as pid:
@@ -449,6 +477,8 @@ def main() -> None:
                     )
                     if db:  # every acked batch is in the database (some unacked ones too)
                         result["stored"] = stored_batches(db)
+                        peak = queued.read_peak(str(Path(tmp) / QUEUED_PEAK))
+                        result["queued_peak_mib"] = peak / 2**20
             results[name] = result
             show(name, result)
     if args.sockets:
@@ -462,9 +492,17 @@ def main() -> None:
     ours_fps = results.get("ours", {}).get("frames_per_s", float("nan"))
     limit_fps = results.get("limit", {}).get("frames_per_s", float("nan"))
     p99 = results.get("ours", {}).get("p99_ms", float("nan"))
+    mine = results.get("ours", {})
     print(
         f"TOTAL ours_frames_per_s={ours_fps:.0f} limit_frames_per_s={limit_fps:.0f}"
         f" ratio={ours_fps / limit_fps:.2f} p99_ack_ms={p99:.0f}"
+        + (
+            f" ours_peak_rss_mb={mine['peak_rss_mb']:.0f}"
+            f" queued_peak_mib={mine['queued_peak_mib']:.1f}"
+            f" acked={mine['acked']} acked_not_stored={mine['acked_not_stored']}"
+            if "queued_peak_mib" in mine
+            else ""
+        )
     )
 
 

@@ -8,10 +8,12 @@ import zlib
 
 import msgpack
 import pytest
+from channels.layers import get_channel_layer
 from django.test import override_settings
 
 from django_session_replay.models import Batch, ReplaySession
 from django_session_replay.storage import codec
+from django_session_replay.transports import watchdog
 from django_session_replay.wire import payload
 from tests.conftest import Client, events, hello_frame
 
@@ -182,3 +184,19 @@ async def test_session_event_cap() -> None:
         await client.send(t="batch", seq=2, events=events(2))
         assert (await client.receive())["code"] == "session_full"
     assert (await ReplaySession.objects.aget(pk=welcome["sid"])).event_count == 4
+
+
+@override_settings(CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}})
+async def test_recorder_sockets_hold_nothing_once_closed() -> None:
+    # A recorder receives nothing through the layer; every socket used to hold a
+    # channel in it (a queue and a waiting task each) for as long as it was open.
+    layer = get_channel_layer()
+    before = set(layer.channels)
+    for number in range(3):
+        async with Client() as first, Client() as second:
+            await first.hello(visitor=f"a{number}")
+            await second.hello(visitor=f"b{number}", win="w2")
+            assert set(layer.channels) == before
+            assert len(watchdog.sweeper().sockets) == 2
+    assert set(layer.channels) == before
+    assert len(watchdog.sweeper().sockets) == 0

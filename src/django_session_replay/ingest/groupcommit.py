@@ -27,8 +27,10 @@ logger = logging.getLogger(__name__)
 
 MAX_GROUP = 500  # batches per transaction: bounds one commit's latency and memory
 # Inflated bytes waiting for a commit, all sockets together: past this, a door
-# waits before queueing more (its socket reads nothing meanwhile), so a flood of
-# small frames inflating to megabytes cannot grow the process without bound.
+# waits before queueing more, so a flood of small frames inflating to megabytes
+# cannot grow this queue without bound. What the ASGI server reads off a waiting
+# socket meanwhile is its own: uvicorn stops reading, daphne buffers every frame
+# (docs/deployment.md, "Clients that do not wait for acks").
 MAX_QUEUED_BYTES = 64 * 1024 * 1024
 
 Outcome = store.Appended | ProtocolError

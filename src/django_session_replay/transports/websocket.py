@@ -54,6 +54,11 @@ class RateLimiter:
 
 
 class RecordingConsumer(AsyncWebsocketConsumer):
+    # Nothing is ever sent to a recorder through the channel layer (live viewers
+    # get batches from the pipeline), so a recorder opens no channel: Channels
+    # would otherwise make a channel, its queue and a receiving task per socket
+    # (docs/deployment.md, "Memory per connection"). No alias is no layer.
+    channel_layer_alias = None  # type: ignore[assignment]
     session_id: UUID | None = None
     window: str = ""
 

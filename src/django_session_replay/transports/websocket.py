@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from channels.consumer import get_handler_name
@@ -16,6 +16,7 @@ from django_session_replay.conf import conf
 from django_session_replay.ingest import access, groupcommit, ratelimit, sessions, tokens
 from django_session_replay.ingest.db import in_db_thread
 from django_session_replay.transports import watchdog
+from django_session_replay.transports.inbox import Inbox
 from django_session_replay.wire import encode, frames, parts
 from django_session_replay.wire.codes import Code, ProtocolError
 
@@ -53,6 +54,12 @@ class RateLimiter:
             raise ProtocolError(Code.RATE_LIMITED, "too many bytes per second")
 
 
+def inbox_limit() -> int:
+    """Bytes of received frames a socket may have waiting: two seconds at the byte
+    rate limit (the recorder paces at half of it), and at least two whole frames."""
+    return max(2 * conf.MAX_BYTES_PER_SECOND, 2 * conf.MAX_FRAME_BYTES)
+
+
 class RecordingConsumer(AsyncWebsocketConsumer):
     # Nothing is ever sent to a recorder through the channel layer (live viewers
     # get batches from the pipeline), so a recorder opens no channel: Channels
@@ -61,6 +68,22 @@ class RecordingConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None  # type: ignore[assignment]
     session_id: UUID | None = None
     window: str = ""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Frames waiting to be handled are bounded by the inbox, not the server.
+        inbox = Inbox(receive, inbox_limit())
+        try:
+            # It also yields our own overflow message, which ASGI's types do not list.
+            await super().__call__(scope, cast(Any, inbox.receive), send)
+        finally:
+            await inbox.close()
+
+    async def session_replay_overflow(self, message: dict[str, Any]) -> None:
+        """More unhandled frames than inbox_limit(): the client does not wait for acks."""
+        if not self.closing:
+            await self.refuse(
+                ProtocolError(Code.RATE_LIMITED, "frames arrive faster than they are stored")
+            )
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' own dispatch first closes stale database connections, a hop to

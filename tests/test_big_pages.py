@@ -107,6 +107,17 @@ def stored_events(url: str, cookie: str, session_id: str) -> list[dict[str, Any]
         return [json.loads(line) for line in response.read().splitlines() if line]
 
 
+def replayed_manual(browser: Any, server: Any, session_id: str) -> tuple[Any, Any]:
+    """Staff's replay page of the session and its player's frame, once the
+    frame shows the Manual page's last paragraph."""
+    staff = browser.new_page(viewport={"width": 1400, "height": 1000})
+    login(staff, server)
+    staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/")
+    frame = staff.frame_locator("#session-replay-player iframe")
+    frame.locator("#manual-end").wait_for(timeout=60_000)
+    return staff, frame
+
+
 def key(event: dict[str, Any]) -> tuple[float, str]:
     return (event["timestamp"], json.dumps(event, sort_keys=True))
 
@@ -150,11 +161,7 @@ def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) 
         assert len(json.dumps(mutation)) > 2_000_000, "the mutation was stored as one event"
         visitor.close()
 
-        staff = browser.new_page(viewport={"width": 1400, "height": 1000})
-        login(staff, server)
-        staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/")
-        frame = staff.frame_locator("#session-replay-player iframe")
-        frame.locator("#manual-end").wait_for(timeout=60_000)
+        staff, frame = replayed_manual(browser, server, session_id)
         assert frame.locator("#manual-end").inner_text() == "The end of the manual."
         # Played on, the player reaches the mutation too.
         staff.locator(".rr-controller__btns button").first.click()
@@ -217,8 +224,4 @@ def test_a_server_killed_between_the_parts_of_a_5_mb_snapshot(tmp_path: Path) ->
         assert [e for batch in sent.values() for e in batch if e["type"] == 2] == [snapshot]
         visitor.close()
 
-        staff = browser.new_page(viewport={"width": 1400, "height": 1000})
-        login(staff, server)
-        staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/")
-        frame = staff.frame_locator("#session-replay-player iframe")
-        frame.locator("#manual-end").wait_for(timeout=60_000)
+        staff, frame = replayed_manual(browser, server, session_id)

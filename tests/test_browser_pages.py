@@ -119,18 +119,22 @@ def test_the_replay_iframe_is_never_allowed_scripts(
     staff.context.close()
 
 
+def frame_text(frame_id: str) -> str:
+    """A script for replayed(): the text of #frame-text inside the iframe frame_id."""
+    return (
+        f"doc => {{ const f = doc.getElementById('{frame_id}');"
+        " const t = f && f.contentDocument && f.contentDocument.getElementById('frame-text');"
+        " return t && t.textContent; }"
+    )
+
+
 def test_a_same_origin_iframe_is_replayed_in_place(
     browser: Any, server: DemoServer, cookie: str
 ) -> None:
     session_id = record(browser, server, cookie, server.url + "/lab/")
     staff = open_replay(browser, server, session_id)
     host = server.url.removeprefix("http://")
-    text = replayed(
-        staff,
-        "doc => { const f = doc.getElementById('same-frame');"
-        " const t = f && f.contentDocument && f.contentDocument.getElementById('frame-text');"
-        " return t && t.textContent; }",
-    )
+    text = replayed(staff, frame_text("same-frame"))
     assert text == f"Frame at {host}"
     staff.context.close()
 
@@ -155,12 +159,7 @@ def test_a_cross_origin_iframe_is_replayed_in_place_when_both_pages_opt_in(
     ]
     assert all("/lab-frame/" not in url for url in urls)
     staff = open_replay(browser, server, session_id)
-    text = replayed(
-        staff,
-        "doc => { const f = doc.getElementById('cross-frame');"
-        " const t = f && f.contentDocument && f.contentDocument.getElementById('frame-text');"
-        " return t && t.textContent; }",
-    )
+    text = replayed(staff, frame_text("cross-frame"))
     assert text == f"Frame at {localhost}"
     staff.context.close()
 

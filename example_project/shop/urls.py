@@ -8,6 +8,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("signup/thanks/", views.signup_thanks, name="signup_thanks"),
     path("manual/", views.manual, name="manual"),
+    path("consent/", views.consent, name="consent"),
     path("api/ping/", views.ping, name="ping"),
     path("lab/", views.lab, name="lab"),
     # The lab's single-page-app views: pushState URLs that also load directly.

@@ -50,6 +50,12 @@ def manual(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def consent(request: HttpRequest) -> HttpResponse:
+    """A page that records only after the visitor consents (autostart=False)."""
+    return render(request, "shop/consent.html")
+
+
+@require_GET
 def ping(request: HttpRequest) -> JsonResponse:
     """A tiny JSON endpoint, so the home page can make a network call to record."""
     return JsonResponse({"ok": True, "time": timezone.now().isoformat()})

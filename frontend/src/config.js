@@ -67,6 +67,8 @@ export function wsUrl(path, base) {
  * @property {boolean} recordCrossOriginIframes docs/recording.md, "Iframes"
  * @property {string | null} pageEventTag the custom event of a page view; null: none
  * @property {Protocol} protocol
+ * @property {string | null} [optOut] why the server says this page must not record ("staff", "gpc", "dnt")
+ * @property {boolean} [respectDoNotTrack] false: Do Not Track does not stop recording (GPC still does)
  */
 
 /** @typedef {{fps: number, quality: number, type: string}} CanvasSampling */

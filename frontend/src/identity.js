@@ -77,20 +77,28 @@ function forgetCopy(tab, win) {
 export function keepOwnership(win, local) {
   const key = liveKey(win);
   let timer = 0;
+  let stopped = false;
   const beat = () => local.setJSON(key, { at: Date.now() });
   const begin = () => {
+    if (stopped) return;
     beat();
     if (!timer) timer = setInterval(beat, BEAT_MS);
   };
-  begin();
-  addEventListener('pagehide', () => {
+  const end = () => {
     clearInterval(timer);
     timer = 0;
     local.del(key); // a reload or the next page of this tab takes it again
-  });
+  };
+  begin();
+  addEventListener('pagehide', end);
   addEventListener('pageshow', (e) => {
     if (e.persisted) begin(); // back from the back/forward cache
   });
+  /** Stops for good (consent withdrawn). */
+  return () => {
+    stopped = true;
+    end();
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { record } from '@rrweb/record';
 import { canDeflate, deflate } from './codec.js';
 import { readConfig, recorderConfig, wsUrl } from './config.js';
 import { Batcher } from './batcher.js';
+import { CONSENT_KEY, forgetAll, holdsBatches, optedOut, storedConsent } from './consent.js';
 import { beacon } from './beacon.js';
 import { Held } from './held.js';
 import { OffThread } from './offthread.js';
@@ -22,7 +23,8 @@ import { webStore } from './storage.js';
 import { Transport } from './transport.js';
 
 /** @typedef {import('./config.js').RecorderConfig} RecorderConfig */
-/** @typedef {{start(): void, stop(): void, track(name: string, data?: unknown): void, readonly sessionId: string | null}} SessionReplayApi */
+/** @typedef {{start(): void, stop(): void, track(name: string, data?: unknown): void, consent(given: boolean): void, readonly sessionId: string | null}} SessionReplayApi */
+/** @typedef {{start(): void, stop(): void, forget(): void, track(name: string, data?: unknown): void, readonly sessionId: string | null}} Recording */
 
 // The per-tab sampling decision, this client's own storage key.
 const SAMPLE_KEY = 'sr:sample';
@@ -43,13 +45,13 @@ function pageInfo() {
 
 /**
  * @param {RecorderConfig} cfg
- * @returns {SessionReplayApi}
+ * @returns {Recording}
  */
 function create(cfg) {
   const tab = webStore('sessionStorage');
   const local = webStore('localStorage');
   const win = windowId(tab, local, cfg.protocol.idRule);
-  keepOwnership(win, local);
+  const stopOwnership = keepOwnership(win, local);
   const visitor = new Visitor(local, cfg.protocol.idRule);
   const session = new Session(local, cfg);
   const counter = new Counter(win, tab);
@@ -275,6 +277,16 @@ function create(cfg) {
         /* silent */
       }
     },
+    forget() {
+      // Consent withdrawn: stop, send nothing more, keep nothing.
+      halt();
+      batcher.dropPending();
+      batcher.held.filter(() => false);
+      t.close();
+      clearInterval(interval);
+      interval = 0;
+      stopOwnership();
+    },
     get sessionId() {
       return sid;
     },
@@ -286,7 +298,7 @@ function create(cfg) {
  * to the parent page, whose recorder stores them (frames.js). No socket, no
  * storage, no session of its own; the parent's sampling decides.
  * @param {RecorderConfig} cfg
- * @returns {SessionReplayApi}
+ * @returns {Recording}
  */
 function createChild(cfg) {
   /** @type {(() => void) | null} */
@@ -308,6 +320,9 @@ function createChild(cfg) {
       if (stopRecording) stopRecording();
       stopRecording = null;
     },
+    forget() {
+      this.stop();
+    },
     track(name, data) {
       try {
         if (stopRecording) record.addCustomEvent(String(name), data);
@@ -320,33 +335,88 @@ function createChild(cfg) {
 }
 
 /** Does nothing: page code may call the API whether or not we record. */
-const inert = { start() {}, stop() {}, track() {}, sessionId: null };
+const inert = { start() {}, stop() {}, track() {}, consent() {}, sessionId: null };
+
+/**
+ * The page's API around a recording made only when it is first needed: until
+ * then nothing is written to storage (see consent.js).
+ * @param {() => Recording} make
+ * @param {number} sampleRate
+ * @returns {{api: SessionReplayApi, begin: () => void, make: () => Recording}}
+ */
+function lazyRecording(make, sampleRate) {
+  /** @type {Recording | null} */
+  let r = null;
+  const made = () => r || (r = make());
+  const local = webStore('localStorage');
+  const tab = webStore('sessionStorage');
+  // Starts recording if this tab is in the sample (the decision is kept per tab).
+  const begin = () => {
+    let pick = tab.get(SAMPLE_KEY);
+    if (pick !== '1' && pick !== '0') {
+      pick = Math.random() < sampleRate ? '1' : '0';
+      tab.set(SAMPLE_KEY, pick);
+    }
+    if (pick === '1') made().start();
+  };
+  /** @type {SessionReplayApi} */
+  const api = {
+    start() {
+      made().start();
+    },
+    stop() {
+      if (r) r.stop();
+    },
+    track(name, data) {
+      if (r) r.track(name, data);
+    },
+    consent(given) {
+      local.set(CONSENT_KEY, given ? '1' : '0');
+      if (given) return begin();
+      if (r) r.forget();
+      r = null;
+      forgetAll([local, tab]);
+    },
+    get sessionId() {
+      return r ? r.sessionId : null;
+    },
+  };
+  return { api, begin, make: made };
+}
 
 function init() {
   const w = /** @type {Window & {SessionReplay?: SessionReplayApi}} */ (window);
   if (w.SessionReplay) return;
-  /** @type {SessionReplayApi | null} */
-  let r = null;
   const cfg = recorderConfig(readConfig(CONFIG_ID));
   const role = cfg ? frameRole(window, CONFIG_ID, cfg.recordCrossOriginIframes) : 'top';
+  // Staff (by the server's word), Global Privacy Control or Do Not Track: this
+  // page records nothing and writes nothing.
+  const nav = typeof navigator === 'object' ? navigator : {};
+  if (!cfg || optedOut(cfg, nav, /** @type {any} */ (window))) {
+    w.SessionReplay = inert; // the API still exists, so page code calling it never breaks
+    return;
+  }
+  if (role === 'child') {
+    const child = createChild(cfg);
+    w.SessionReplay = { ...child, consent() {} }; // the parent page holds consent
+    if (cfg.autostart) child.start();
+    return;
+  }
+  if (role !== 'top' || typeof WebSocket !== 'function') {
+    w.SessionReplay = inert;
+    return;
+  }
+  const lazy = lazyRecording(() => create(cfg), cfg.sampleRate);
+  w.SessionReplay = lazy.api;
   try {
-    if (cfg && role === 'child') r = createChild(cfg);
-    else if (cfg && role === 'top' && typeof WebSocket === 'function') r = create(cfg);
+    // Batches an earlier page of this tab left are delivered even if this
+    // page does not record (yet): they were recorded with consent.
+    if (holdsBatches(webStore('sessionStorage'))) lazy.make();
+    const consent = storedConsent(webStore('localStorage'));
+    if (consent === true || (cfg.autostart && consent !== false)) lazy.begin();
   } catch (e) {
-    r = null;
+    /* silent: the page must never see an error from us */
   }
-  // Without a (complete) config the API still exists, so page code calling it never breaks.
-  w.SessionReplay = r || inert;
-  if (!r || !cfg || !cfg.autostart) return;
-  if (role === 'child') return r.start();
-  // The sampling decision is kept per tab so a visitor's tab stays consistent.
-  const tab = webStore('sessionStorage');
-  let pick = tab.get(SAMPLE_KEY);
-  if (pick !== '1' && pick !== '0') {
-    pick = Math.random() < cfg.sampleRate ? '1' : '0';
-    tab.set(SAMPLE_KEY, pick);
-  }
-  if (pick === '1') r.start();
 }
 
 init();

@@ -6,8 +6,9 @@ import { FakeSocket, MemoryStorage, serverConfig } from './fakes.js';
 
 let page = 0;
 /** Loads a fresh copy of recorder.js on a page whose config element holds `json`. */
-async function loadOnPage(json) {
+async function loadOnPage(json, nav = {}, stored = {}) {
   globalThis.window = globalThis;
+  Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true, writable: true });
   delete globalThis.SessionReplay;
   globalThis.document = {
     getElementById: (id) => (id === 'session-replay-config' && json !== null ? { textContent: json } : null),
@@ -18,6 +19,7 @@ async function loadOnPage(json) {
   globalThis.WebSocket = FakeSocket; // so only the config decides
   globalThis.localStorage = new MemoryStorage();
   globalThis.sessionStorage = new MemoryStorage();
+  for (const [k, v] of Object.entries(stored)) globalThis.localStorage.setItem(k, v);
   await import(`../src/recorder.js?page=${++page}`);
   return globalThis.SessionReplay;
 }
@@ -63,4 +65,58 @@ test('an API already on the page is left alone', async () => {
   globalThis.document = { getElementById: () => assert.fail('the config is not even read') };
   await import(`../src/recorder.js?page=${++page}`);
   assert.equal(globalThis.SessionReplay, mine);
+});
+
+const keysOf = (s) => Array.from({ length: s.length }, (_, i) => s.key(i)).sort();
+
+test('autostart off: nothing is written to storage before consent', async (t) => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  t.after(() => mock.timers.reset());
+  const api = await loadOnPage(JSON.stringify({ ...serverConfig(), autostart: false }));
+  assert.equal(isRecorder(api), true);
+  api.track('before consent', {});
+  assert.deepEqual(keysOf(globalThis.localStorage), []);
+  assert.deepEqual(keysOf(globalThis.sessionStorage), [], 'not even the sampling decision');
+  api.consent(true);
+  assert.equal(globalThis.localStorage.getItem('sr:consent'), '1');
+  assert.ok(keysOf(globalThis.sessionStorage).includes('sr:sample'));
+  assert.ok(keysOf(globalThis.sessionStorage).includes('sr:win'), 'recording made its window');
+  api.consent(false); // withdrawn: everything of ours goes but the choice
+  assert.deepEqual(keysOf(globalThis.localStorage), ['sr:consent']);
+  assert.equal(globalThis.localStorage.getItem('sr:consent'), '0');
+  assert.deepEqual(keysOf(globalThis.sessionStorage), []);
+  assert.equal(api.sessionId, null);
+});
+
+test('a stored consent starts recording on the next page; a stored refusal keeps it off', async (t) => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  t.after(() => mock.timers.reset());
+  await loadOnPage(JSON.stringify({ ...serverConfig(), autostart: false }), {}, { 'sr:consent': '1' });
+  assert.ok(keysOf(globalThis.sessionStorage).includes('sr:sample'));
+  await loadOnPage(JSON.stringify(serverConfig()), {}, { 'sr:consent': '0' }); // autostart on, declined
+  assert.deepEqual(keysOf(globalThis.sessionStorage), []);
+  assert.deepEqual(keysOf(globalThis.localStorage), ['sr:consent']);
+});
+
+for (const [what, nav, extra] of [
+  ['Global Privacy Control', { globalPrivacyControl: true }, {}],
+  ['GPC, even with Do Not Track turned off by the site', { globalPrivacyControl: true }, { respectDoNotTrack: false }],
+  ['Do Not Track', { doNotTrack: '1' }, {}],
+  ['the server (a staff user, or Sec-GPC / DNT headers)', {}, { optOut: 'staff' }],
+]) {
+  test(`${what}: no recorder, nothing stored, and consent cannot override it`, async () => {
+    const api = await loadOnPage(JSON.stringify({ ...serverConfig(), ...extra }), nav);
+    assert.equal(isRecorder(api), false);
+    api.consent(true);
+    api.start();
+    assert.deepEqual(keysOf(globalThis.localStorage), []);
+    assert.deepEqual(keysOf(globalThis.sessionStorage), []);
+  });
+}
+
+test('Do Not Track does not stop recording where the site turned it off', async (t) => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  t.after(() => mock.timers.reset());
+  const api = await loadOnPage(JSON.stringify({ ...serverConfig(), respectDoNotTrack: false }), { doNotTrack: '1' });
+  assert.equal(isRecorder(api), true);
 });

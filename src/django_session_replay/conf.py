@@ -77,6 +77,16 @@ class Settings:
         return int(_get("MAX_DURATION"))
 
     @property
+    def RESPECT_DO_NOT_TRACK(self) -> bool:
+        """Do Not Track stops recording (Global Privacy Control always does)."""
+        return bool(_get("RESPECT_DO_NOT_TRACK"))
+
+    @property
+    def RECORD_STAFF(self) -> bool:
+        """Pages seen by staff users are recorded too."""
+        return bool(_get("RECORD_STAFF"))
+
+    @property
     def MAX_FRAME_BYTES(self) -> int:
         return int(_get("MAX_FRAME_BYTES"))
 

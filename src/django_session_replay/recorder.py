@@ -62,6 +62,8 @@ def recorder_config(
         "ingest": conf.INGEST_URL or reverse("session_replay:ingest"),
         "key": conf.SITE_KEY,
         "autostart": bool(autostart),
+        # The recorder reads the browser's DNT itself (and always its GPC).
+        "respectDoNotTrack": conf.RESPECT_DO_NOT_TRACK,
         "sampleRate": clamp_rate(sample_rate),
         "maskAllInputs": conf.MASK_ALL_INPUTS,
         "maskTextSelector": mask_text_selector,

@@ -112,6 +112,10 @@ KEYS: dict[str, Key] = {
     "MAX_SESSION_BYTES": Key(192 * MIB, integer(4096)),
     "SAMPLE_RATE": Key(1.0, fraction),
     "AUTOSTART": Key(True, boolean),
+    # Global Privacy Control always stops recording; Do Not Track does unless this
+    # is False; staff users are recorded only if RECORD_STAFF (privacy/optout.py).
+    "RESPECT_DO_NOT_TRACK": Key(True, boolean),
+    "RECORD_STAFF": Key(False, boolean),
     "MASK_ALL_INPUTS": Key(True, boolean),
     "MASK_TEXT_SELECTOR": Key(None, text(optional=True)),
     "BLOCK_SELECTOR": Key(None, text(optional=True)),

@@ -8,6 +8,7 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
 from django_session_replay.conf import conf
+from django_session_replay.privacy.optout import opt_out
 from django_session_replay.recorder import recorder_config
 
 register = template.Library()
@@ -38,6 +39,9 @@ def session_replay_recorder(
             else record_cross_origin_iframes
         ),
     )
+    refused = opt_out(context.get("request"))
+    if refused:  # the recorder then keeps an inert API and writes nothing
+        config["optOut"] = refused
     nonce = context.get("csp_nonce") or getattr(context.get("request"), "csp_nonce", None)
     script = format_html(
         '<script src="{}" defer{}></script>',

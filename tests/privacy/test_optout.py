@@ -1,0 +1,51 @@
+"""Pages that must not record (privacy/optout.py): staff users unless
+RECORD_STAFF, Sec-GPC always, DNT unless RESPECT_DO_NOT_TRACK is off. The tag
+tells the recorder with ``optOut``; the recorder then writes nothing
+(frontend/test/recorder.test.js)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.template import Context, Template
+from django.test import RequestFactory, override_settings
+
+from tests.test_templatetags import config_of
+
+
+def rendered_config(user: Any = None, **headers: str) -> dict[str, Any]:
+    request = RequestFactory().get("/", headers=headers)
+    request.user = user or AnonymousUser()
+    html = Template("{% load session_replay %}{% session_replay_recorder %}").render(
+        Context({"request": request})
+    )
+    return config_of(html)
+
+
+def staff() -> User:
+    return User(username="staff", is_staff=True)
+
+
+@pytest.mark.parametrize(
+    "user, headers, settings, refused",
+    [
+        (None, {}, {}, None),  # a visitor: recorded
+        (staff(), {}, {}, "staff"),
+        (staff(), {}, {"RECORD_STAFF": True}, None),
+        (User(username="member"), {}, {}, None),  # logged in but not staff
+        (None, {"Sec-GPC": "1"}, {}, "gpc"),
+        (None, {"Sec-GPC": "1"}, {"RESPECT_DO_NOT_TRACK": False}, "gpc"),  # GPC stays honoured
+        (None, {"DNT": "1"}, {}, "dnt"),
+        (None, {"DNT": "1"}, {"RESPECT_DO_NOT_TRACK": False}, None),
+        (None, {"DNT": "0", "Sec-GPC": "0"}, {}, None),
+    ],
+)
+def test_who_and_which_signals_opt_a_page_out(
+    user: Any, headers: dict[str, str], settings: dict[str, Any], refused: str | None
+) -> None:
+    with override_settings(SESSION_REPLAY=settings):
+        config = rendered_config(user, **headers)
+    assert config.get("optOut") == refused
+    assert config["respectDoNotTrack"] is settings.get("RESPECT_DO_NOT_TRACK", True)

@@ -21,6 +21,8 @@ Environment variables (all optional):
 ``DEMO_MEDIA_ROOT``
     Directory of local file storage (default ``example_project/media``). Session
     replay chunks land there unless ``S3_ENDPOINT_URL`` is set.
+``DEMO_PRIVACY_MODE``
+    the recorder's privacy mode: ``strict``, ``balanced`` (default) or ``relaxed``
 ``DATABASE_URL``
     ``postgres://USER:PASSWORD@HOST:PORT/NAME`` (``postgresql://`` too; query
     parameters such as ``?sslmode=require`` become connection options) switches
@@ -209,6 +211,8 @@ DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
 DAPHNE_WEBSOCKET_MAX_FRAME_SIZE = 16 * 1024 * 1024
 
 SESSION_REPLAY = {
+    # DEMO_PRIVACY_MODE: strict, balanced (the default) or relaxed (docs/configuration.md).
+    "PRIVACY_MODE": os.environ.get("DEMO_PRIVACY_MODE", "balanced"),
     "PROCESSORS": [
         "django_session_replay.live.processor.LivePublish",
         "django_session_replay.storage.processor.TailCompaction",

@@ -67,6 +67,7 @@ export function wsUrl(path, base) {
  * @property {boolean} recordCrossOriginIframes docs/recording.md, "Iframes"
  * @property {string | null} pageEventTag the custom event of a page view; null: none
  * @property {Protocol} protocol
+ * @property {import('./masking.js').Privacy} [privacy] the privacy mode and its patterns
  * @property {string | null} [optOut] why the server says this page must not record ("staff", "gpc", "dnt")
  * @property {boolean} [respectDoNotTrack] false: Do Not Track does not stop recording (GPC still does)
  */

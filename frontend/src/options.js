@@ -1,6 +1,7 @@
 // The options the recorder hands to rrweb's record(), from the server's config:
 // the same for a top page and for a cross-origin frame that posts its events
 // to its parent (frames.js), so both mask alike.
+import { maskingOptions } from './masking.js';
 import { buildPlugins } from './plugins.js';
 
 /** @typedef {import('./config.js').RecorderConfig} RecorderConfig */
@@ -16,8 +17,7 @@ export function recordOptions(cfg, emit) {
     maskAllInputs: cfg.maskAllInputs,
     // Password fields are always masked; there is no way to unmask them.
     maskInputOptions: { password: true },
-    maskTextSelector: cfg.maskTextSelector || undefined,
-    blockSelector: cfg.blockSelector || undefined,
+    ...maskingOptions(cfg.privacy, cfg.maskTextSelector, cfg.blockSelector),
     checkoutEveryNms: cfg.checkoutEveryNms || undefined,
     plugins: buildPlugins(cfg.plugins || []),
     // Canvas images are taken at most `fps` times a second, in a worker, and only

@@ -77,6 +77,15 @@ class Settings:
         return int(_get("MAX_DURATION"))
 
     @property
+    def PRIVACY_MODE(self) -> str:
+        """strict, balanced or relaxed: what the recorder masks (privacy/modes.py)."""
+        return str(_get("PRIVACY_MODE"))
+
+    @property
+    def MASK_TEXT_PATTERNS(self) -> list[str]:
+        return list(_get("MASK_TEXT_PATTERNS"))
+
+    @property
     def RESPECT_DO_NOT_TRACK(self) -> bool:
         """Do Not Track stops recording (Global Privacy Control always does)."""
         return bool(_get("RESPECT_DO_NOT_TRACK"))

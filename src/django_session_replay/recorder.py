@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from . import lifecycle
 from .conf import conf
+from .privacy.modes import mode_config
 from .timeline.pages import TAG as PAGE_EVENT_TAG
 from .wire import codes, frames
 
@@ -55,6 +56,7 @@ def recorder_config(
     block_selector: str | None,
     record_canvas: bool = False,
     record_cross_origin_iframes: bool = False,
+    privacy: str | None = None,
 ) -> dict[str, Any]:
     return {
         "v": frames.VERSION,
@@ -67,6 +69,7 @@ def recorder_config(
         "sampleRate": clamp_rate(sample_rate),
         "maskAllInputs": conf.MASK_ALL_INPUTS,
         "maskTextSelector": mask_text_selector,
+        "privacy": mode_config(privacy),
         "flushIntervalMs": conf.FLUSH_INTERVAL_MS,
         "flushBytes": conf.FLUSH_BYTES,
         "maxFrameBytes": conf.MAX_FRAME_BYTES,

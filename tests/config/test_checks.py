@@ -100,6 +100,10 @@ def test_e011_without_a_close_key_points_at_the_docs() -> None:
         ("SITE_KEY", "  "),
         ("ALLOWED_ORIGINS", "example.com"),
         ("PROCESSORS", "django_session_replay.live.processor.LivePublish"),
+        ("PRIVACY_MODE", "loose"),
+        ("MASK_TEXT_PATTERNS", ["(unclosed"]),
+        ("MASK_TEXT_PATTERNS", ["x*"]),  # matches the empty text
+        ("MASK_TEXT_PATTERNS", "\\d+"),  # one string, not a list
     ],
 )
 def test_e012_a_value_that_breaks_its_rule(name: str, value: Any) -> None:

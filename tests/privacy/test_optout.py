@@ -49,3 +49,22 @@ def test_who_and_which_signals_opt_a_page_out(
         config = rendered_config(user, **headers)
     assert config.get("optOut") == refused
     assert config["respectDoNotTrack"] is settings.get("RESPECT_DO_NOT_TRACK", True)
+
+
+def test_the_privacy_mode_and_its_patterns_reach_the_recorder() -> None:
+    from tests.test_templatetags import render
+
+    assert config_of(render("{% session_replay_recorder %}"))["privacy"]["mode"] == "balanced"
+    strict = config_of(render('{% session_replay_recorder privacy="strict" %}'))["privacy"]
+    assert strict["mode"] == "strict" and "img" in strict["blockMedia"]
+    assert strict["patterns"] == []
+    with override_settings(
+        SESSION_REPLAY={"PRIVACY_MODE": "relaxed", "MASK_TEXT_PATTERNS": ["IBAN\\d+"]}
+    ):
+        assert config_of(render("{% session_replay_recorder %}"))["privacy"]["mode"] == "relaxed"
+        balanced = config_of(render('{% session_replay_recorder privacy="balanced" %}'))
+    assert balanced["privacy"]["patterns"][-1] == "IBAN\\d+"
+    # A tag argument that is no mode falls back to the setting, never fails the page.
+    assert config_of(render('{% session_replay_recorder privacy="loose" %}'))["privacy"][
+        "mode"
+    ] == ("balanced")

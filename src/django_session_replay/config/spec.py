@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+import re
 from typing import Any
 
 Rule = Callable[[Any], str | None]  # None: the value is fine; else what is wrong with it
@@ -69,6 +70,29 @@ def strings(*, optional: bool = False) -> Rule:
     return rule
 
 
+def one_of(*choices: str) -> Rule:
+    def rule(value: Any) -> str | None:
+        return None if value in choices else "must be one of " + ", ".join(map(repr, choices))
+
+    return rule
+
+
+def patterns(value: Any) -> str | None:
+    """Regular expressions the recorder compiles as JavaScript RegExps: what Python
+    cannot compile either is refused here, rather than silently in the browser."""
+    problem = strings()(value)
+    if problem is not None:
+        return problem
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"holds {pattern!r}, which is not a regular expression ({exc})"
+        if not pattern or re.fullmatch(pattern, ""):
+            return f"holds {pattern!r}, which matches the empty text"
+    return None
+
+
 def csp_sources(value: Any) -> str | None:
     problem = strings()(value)
     if problem is not None:
@@ -117,6 +141,9 @@ KEYS: dict[str, Key] = {
     "RESPECT_DO_NOT_TRACK": Key(True, boolean),
     "RECORD_STAFF": Key(False, boolean),
     "MASK_ALL_INPUTS": Key(True, boolean),
+    # What the recorder masks in page text (privacy/modes.py; docs/configuration.md).
+    "PRIVACY_MODE": Key("balanced", one_of("strict", "balanced", "relaxed")),
+    "MASK_TEXT_PATTERNS": Key([], patterns),  # more than digits and e-mail addresses
     "MASK_TEXT_SELECTOR": Key(None, text(optional=True)),
     "BLOCK_SELECTOR": Key(None, text(optional=True)),
     "FLUSH_INTERVAL_MS": Key(2000, integer(100, 60_000)),

@@ -24,6 +24,7 @@ def session_replay_recorder(
     block_selector: str | None = None,
     record_canvas: bool | None = None,
     record_cross_origin_iframes: bool | None = None,
+    privacy: str | None = None,
 ) -> str:
     if not conf.ENABLED:
         return ""
@@ -38,6 +39,7 @@ def session_replay_recorder(
             if record_cross_origin_iframes is None
             else record_cross_origin_iframes
         ),
+        privacy=privacy,  # "strict", "balanced" or "relaxed"; anything else: the setting
     )
     refused = opt_out(context.get("request"))
     if refused:  # the recorder then keeps an inert API and writes nothing

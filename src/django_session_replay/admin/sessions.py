@@ -14,8 +14,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from django_session_replay.audit import read as audit
+from django_session_replay.audit.record import record
 from django_session_replay.conf import conf
-from django_session_replay.models import ReplaySession, ReplaySessionQuerySet
+from django_session_replay.models import AuditEntry, ReplaySession, ReplaySessionQuerySet
 from django_session_replay.storage import reader
 from django_session_replay.timeline import read as timeline
 
@@ -109,6 +111,9 @@ class ReplaySessionAdmin(SessionModelAdmin):
         window = request.GET.get("window")
         if window not in windows:
             window = windows[0] if windows else None
+        # Read before this view is recorded: "watched by" lists the others before you.
+        watched_by = audit.watched_by(session.pk)
+        record(AuditEntry.Action.REPLAY, session.pk, request.user, request.META.get("REMOTE_ADDR"))
         events_url = reverse("session_replay:events", args=[session.pk])
         live_url = f"{conf.WEBSOCKET_PATH}live/{session.pk}/"
         context = {
@@ -125,6 +130,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 for view in timeline.page_views(session.pk, window)
             ],
             "max_page_views": timeline.MAX_PAGE_VIEWS,
+            "watched_by": watched_by,
             "player_config": {
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,

@@ -11,7 +11,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from django_session_replay.audit import read as audit
@@ -68,7 +70,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
     search_fields = ["entry_url", "user__username", "user__email", "visitor_id"]
     date_hierarchy = "created"
     list_select_related = ["user"]
-    readonly_fields = [field.name for field in ReplaySession._meta.fields]
+    readonly_fields = [*(field.name for field in ReplaySession._meta.fields), "audit_trail"]
     list_display_links = ["entry_url"]
     list_per_page = 50
 
@@ -94,6 +96,38 @@ class ReplaySessionAdmin(SessionModelAdmin):
     @admin.display(description=_("size"), ordering="byte_count")
     def size(self, obj: ReplaySession) -> str:
         return human_bytes(obj.byte_count)
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj: ReplaySession) -> str:
+        """The last entries of who read this session (all of them: the audit API)."""
+        entries = list(audit.entries(obj.pk)[: audit.ADMIN_ENTRIES])
+        if not entries:
+            return str(_("Nobody has opened this session yet."))
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td><time datetime="{}">{}</time></td><td>{}</td></tr>',
+            (
+                (
+                    entry.username or "—",
+                    entry.get_action_display(),
+                    entry.created.isoformat(),
+                    date_format(localtime(entry.created), "DATETIME_FORMAT"),
+                    entry.address or "—",
+                )
+                for entry in entries
+            ),
+        )
+        return format_html(
+            '<table><caption class="visually-hidden">{}</caption><thead><tr>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("Who opened this session"),
+            _("User"),
+            _("Action"),
+            _("Time"),
+            _("Address"),
+            rows,
+        )
 
     def get_urls(self) -> list[URLPattern]:
         replay = path(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_session_replay.models import AuditEntry
 
 WATCHED_BY = 5  # viewers listed on the replay page
+ADMIN_ENTRIES = 20  # entries on the session's admin page
 
 
 def entries(session_id: UUID) -> QuerySet[AuditEntry]:

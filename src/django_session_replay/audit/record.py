@@ -23,6 +23,8 @@ def network(address: str | None) -> str | None:
         ip = ipaddress.ip_address((address or "").strip())
     except ValueError:
         return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # a dual-stack server's view of an IPv4 client
     prefix = IPV4_PREFIX if ip.version == 4 else IPV6_PREFIX
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 

@@ -216,4 +216,5 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.username or '?'} {self.action} {self.session_id} {self.created:%Y-%m-%d %H:%M}"
+        who = self.username or "?"
+        return f"{who} {self.action} {self.session_id} {self.created:%Y-%m-%d %H:%M}"

@@ -84,9 +84,7 @@ def test_purge_by_age_deletes_old_audit_entries_and_keeps_a_purged_sessions_trai
 
     settings.SESSION_REPLAY = {"AUDIT_RETENTION_DAYS": 90}
     old_session = record([events(1)]).session_id
-    ReplaySession.objects.filter(pk=old_session).update(
-        created=timezone.now() - timedelta(days=40)
-    )
+    ReplaySession.objects.filter(pk=old_session).update(created=timezone.now() - timedelta(days=40))
     expired, kept = audit_entry(old_session, 100), audit_entry(old_session, 10)
     output = run("--dry-run")
     assert "Would delete 1 audit entry(ies)." in output

@@ -1,5 +1,5 @@
-"""A recording session, its ingested batches (the durable log), its chunks and
-its timeline."""
+"""A recording session, its ingested batches (the durable log), its chunks, its
+timeline and its audit trail."""
 
 from __future__ import annotations
 

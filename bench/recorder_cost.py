@@ -1,6 +1,6 @@
 """The recorder's main-thread cost on a long page, in Chromium.
 
-    python -m bench.recorder_cost [--paragraphs N] [--runs R] [--no-worker]
+    python -m bench.recorder_cost [--paragraphs N] [--runs R] [--no-worker] [--privacy MODE]
 
 Serves the example project (daphne ``runserver``, temporary SQLite) and loads
 its Manual page (``/manual/?paragraphs=N``: 30,000 paragraphs are 3.5 MB of
@@ -11,7 +11,9 @@ and TaskDuration) once the recording has been acknowledged, and the longest
 task (``PerformanceObserver`` long tasks). The recorder's cost is the
 difference of the medians. ``--no-worker`` hides ``Worker`` from the page, so the
 recorder encodes large snapshots on the main thread (its fallback where a CSP
-forbids the worker). Last line: ``TOTAL nodes= html_bytes=
+forbids the worker); ``--privacy`` serves the demo in that privacy mode
+(``balanced`` by default: every text node goes through the digit and e-mail
+patterns). Last line: ``TOTAL nodes= html_bytes=
 script_ms_with= script_ms_without= added_script_ms= longest_task_ms_with=
 longest_task_ms_without=``.
 """
@@ -81,10 +83,11 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-worker", action="store_true", help="no Worker on the page")
+    parser.add_argument("--privacy", choices=["strict", "balanced", "relaxed"], default="balanced")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as tmp,
-        demo_server(Path(tmp)) as server,
+        demo_server(Path(tmp), {"DEMO_PRIVACY_MODE": args.privacy}) as server,
         chromium() as browser,
     ):
         url = f"{server.url}/manual/?paragraphs={args.paragraphs}"
@@ -106,7 +109,8 @@ def main() -> None:
 
     first = runs[True][0]
     print(
-        f"TOTAL worker={int(not args.no_worker)} nodes={first['nodes']:.0f} "
+        f"TOTAL privacy={args.privacy} worker={int(not args.no_worker)} "
+        f"nodes={first['nodes']:.0f} "
         f"html_bytes={first['html_bytes']:.0f} "
         f"script_ms_with={median(True, 'script_ms'):.0f} "
         f"script_ms_without={median(False, 'script_ms'):.0f} "

@@ -225,6 +225,11 @@ class Settings:
         return int(_get("RETENTION_DAYS"))
 
     @property
+    def AUDIT_RETENTION_DAYS(self) -> int:
+        """Days ``session_replay_purge`` keeps audit entries; 0 keeps them forever."""
+        return int(_get("AUDIT_RETENTION_DAYS"))
+
+    @property
     def LIVE_GROUPS(self) -> bool:
         return bool(_get("LIVE_GROUPS"))
 

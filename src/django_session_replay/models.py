@@ -1,5 +1,5 @@
-"""A recording session, its ingested batches (the durable log), its chunks and
-its timeline."""
+"""A recording session, its ingested batches (the durable log), its chunks, its
+timeline and its audit trail."""
 
 from __future__ import annotations
 
@@ -173,3 +173,48 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.kind} {self.ts}"
+
+
+class AuditEntry(models.Model):
+    """Someone read a session: opened its replay, watched it live or read its
+    events through the API (audit/). Kept after the session is purged (no
+    database constraint, nothing cascades) so who watched what outlives the
+    recording; AUDIT_RETENTION_DAYS bounds it instead."""
+
+    class Action(models.TextChoices):
+        REPLAY = "replay", _("replay opened")
+        LIVE = "live", _("watched live")
+        EVENTS = "events", _("events read (API)")
+
+    session = models.ForeignKey(
+        ReplaySession,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the (session, created) index below serves it
+        related_name="audit_entries",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)  # survives the user
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    created = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The client's address cut to its network (IPv4 /24, IPv6 /48): where from,
+    # not which machine.
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["session", "created"], name="session_replay_audit_session"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.username or "?"
+        return f"{who} {self.action} {self.session_id} {self.created:%Y-%m-%d %H:%M}"

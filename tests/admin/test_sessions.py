@@ -77,3 +77,39 @@ def test_sessions_cannot_be_added_or_changed(client: Client) -> None:
     user = login(client, permission=True)
     user.user_permissions.add(*Permission.objects.filter(codename__endswith="replaysession"))
     assert client.get(CHANGELIST + "add/").status_code == 403
+
+
+def test_opening_a_replay_adds_an_audit_entry_and_lists_earlier_viewers(client: Client) -> None:
+    from django_session_replay.models import AuditEntry
+
+    user = login(client, permission=True)
+    sid = record([events(2)]).session_id
+    first = client.get(replay_url(sid), REMOTE_ADDR="203.0.113.77").content.decode()
+    assert "Nobody else has watched this session yet." in first
+    entry = AuditEntry.objects.get()
+    assert (entry.session_id, entry.user_id, entry.username) == (sid, user.pk, "staff")
+    assert (entry.action, entry.address) == ("replay", "203.0.113.0")
+    AuditEntry.objects.create(session_id=sid, username="bob", action="live")
+    page = client.get(replay_url(sid)).content.decode()
+    assert 'aria-labelledby="session-replay-watched-title"' in page
+    assert ">Watched by</h2>" in page
+    section = page.split('id="session-replay-watched-title"')[1].split("</section>")[0]
+    # newest first: bob's live watch, then staff's first visit
+    assert section.index("<td>bob</td>") < section.index("<td>staff</td>")
+    assert "watched live" in section and "replay opened" in section
+    assert AuditEntry.objects.filter(session_id=sid).count() == 3
+
+
+def test_session_change_page_lists_the_audit_trail(client: Client) -> None:
+    from django_session_replay.models import AuditEntry
+
+    login(client, permission=True)
+    sid = record([events(1)]).session_id
+    change = f"{CHANGELIST}{sid}/change/"
+    assert "Nobody has opened this session yet." in client.get(change).content.decode()
+    AuditEntry.objects.create(session_id=sid, username="ann", action="events", address="10.0.0.0")
+    page = client.get(change).content.decode()
+    assert "Audit trail" in page
+    assert '<th scope="col">User</th>' in page
+    assert "<td>ann</td><td>events read (API)</td>" in page
+    assert "<td>10.0.0.0</td>" in page

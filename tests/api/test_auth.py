@@ -12,7 +12,7 @@ from tests.factories import record
 
 pytestmark = pytest.mark.django_db
 
-PATHS = ["/sessions", "/sessions/{sid}", "/sessions/{sid}/events"]
+PATHS = ["/sessions", "/sessions/{sid}", "/sessions/{sid}/events", "/sessions/{sid}/audit"]
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -76,3 +76,29 @@ async def test_watching_needs_active_staff_with_the_view_permission(who: str) ->
     closed = await watch.receive_output(timeout=5)
     assert (closed["type"], closed["code"]) == ("websocket.close", Code.FORBIDDEN.close_code)
     assert closed["code"] == 4403
+
+
+async def test_an_accepted_watcher_adds_an_audit_entry() -> None:
+    from django_session_replay.models import AuditEntry
+
+    user = await sync_to_async(staff)(permission=True)
+    async with Client() as recorder:
+        sid = (await recorder.hello())["sid"]
+        watch = watcher(sid, user)
+        watch.scope["client"] = ["198.51.100.20", 50000]
+        assert (await watch.connect())[0]
+        await watch.disconnect()
+    entries = [e async for e in AuditEntry.objects.all()]
+    assert [(str(e.session_id), e.user_id, e.username, e.action, e.address) for e in entries] == [
+        (sid, user.pk, user.username, "live", "198.51.100.0")
+    ]
+
+
+async def test_a_refused_watcher_adds_no_audit_entry() -> None:
+    from django_session_replay.models import AuditEntry
+
+    user = await sync_to_async(staff)(permission=False)
+    watch = watcher("00000000-0000-0000-0000-000000000001", user)
+    assert (await watch.connect())[0]
+    await watch.receive_output(timeout=5)
+    assert not await AuditEntry.objects.aexists()

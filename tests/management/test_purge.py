@@ -64,3 +64,54 @@ def test_deleting_a_session_deletes_its_objects(s3_storage: str) -> None:
     key = Chunk.objects.get(session_id=sid).key
     ReplaySession.objects.get(pk=sid).delete()
     assert key not in s3.list_keys(s3_storage)
+
+
+def audit_entry(sid, age_days: int):
+    from django_session_replay.models import AuditEntry
+
+    return AuditEntry.objects.create(
+        session_id=sid,
+        username="watcher",
+        action="replay",
+        created=timezone.now() - timedelta(days=age_days),
+    ).pk
+
+
+def test_purge_by_age_deletes_old_audit_entries_and_keeps_a_purged_sessions_trail(
+    settings,
+) -> None:
+    from django_session_replay.models import AuditEntry
+
+    settings.SESSION_REPLAY = {"AUDIT_RETENTION_DAYS": 90}
+    old_session = record([events(1)]).session_id
+    ReplaySession.objects.filter(pk=old_session).update(created=timezone.now() - timedelta(days=40))
+    expired, kept = audit_entry(old_session, 100), audit_entry(old_session, 10)
+    output = run("--dry-run")
+    assert "Would delete 1 audit entry(ies)." in output
+    assert AuditEntry.objects.count() == 2
+    output = run()
+    assert "Deleted 1 audit entry(ies) older than 90 day(s)." in output
+    assert not ReplaySession.objects.filter(pk=old_session).exists()
+    # The session is gone; who watched it stays until the audit retention ends.
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [kept]
+    assert expired != kept
+
+
+def test_audit_retention_zero_keeps_entries_forever(settings) -> None:
+    from django_session_replay.models import AuditEntry
+
+    settings.SESSION_REPLAY = {"AUDIT_RETENTION_DAYS": 0}
+    audit_entry(record([events(1)]).session_id, 5000)
+    run()
+    assert AuditEntry.objects.count() == 1
+
+
+def test_purge_of_one_user_leaves_the_audit_trail(settings) -> None:
+    from django_session_replay.models import AuditEntry
+
+    settings.SESSION_REPLAY = {"AUDIT_RETENTION_DAYS": 1}
+    alice = User.objects.create_user("alice")
+    audit_entry(record([events(1)], user_id=alice.pk).session_id, 30)
+    output = run("--user", "alice")
+    assert "audit" not in output
+    assert AuditEntry.objects.count() == 1

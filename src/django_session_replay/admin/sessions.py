@@ -11,11 +11,15 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from django_session_replay.audit import read as audit
+from django_session_replay.audit.record import record
 from django_session_replay.conf import conf
-from django_session_replay.models import ReplaySession, ReplaySessionQuerySet
+from django_session_replay.models import AuditEntry, ReplaySession, ReplaySessionQuerySet
 from django_session_replay.storage import reader
 from django_session_replay.timeline import read as timeline
 
@@ -66,7 +70,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
     search_fields = ["entry_url", "user__username", "user__email", "visitor_id"]
     date_hierarchy = "created"
     list_select_related = ["user"]
-    readonly_fields = [field.name for field in ReplaySession._meta.fields]
+    readonly_fields = [*(field.name for field in ReplaySession._meta.fields), "audit_trail"]
     list_display_links = ["entry_url"]
     list_per_page = 50
 
@@ -93,6 +97,38 @@ class ReplaySessionAdmin(SessionModelAdmin):
     def size(self, obj: ReplaySession) -> str:
         return human_bytes(obj.byte_count)
 
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj: ReplaySession) -> str:
+        """The last entries of who read this session (all of them: the audit API)."""
+        entries = list(audit.entries(obj.pk)[: audit.ADMIN_ENTRIES])
+        if not entries:
+            return str(_("Nobody has opened this session yet."))
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td><time datetime="{}">{}</time></td><td>{}</td></tr>',
+            (
+                (
+                    entry.username or "—",
+                    entry.get_action_display(),
+                    entry.created.isoformat(),
+                    date_format(localtime(entry.created), "DATETIME_FORMAT"),
+                    entry.address or "—",
+                )
+                for entry in entries
+            ),
+        )
+        return format_html(
+            '<table><caption class="visually-hidden">{}</caption><thead><tr>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("Who opened this session"),
+            _("User"),
+            _("Action"),
+            _("Time"),
+            _("Address"),
+            rows,
+        )
+
     def get_urls(self) -> list[URLPattern]:
         replay = path(
             "<uuid:session_id>/replay/",
@@ -109,6 +145,9 @@ class ReplaySessionAdmin(SessionModelAdmin):
         window = request.GET.get("window")
         if window not in windows:
             window = windows[0] if windows else None
+        # Read before this view is recorded: "watched by" lists the others before you.
+        watched_by = audit.watched_by(session.pk)
+        record(AuditEntry.Action.REPLAY, session.pk, request.user, request.META.get("REMOTE_ADDR"))
         events_url = reverse("session_replay:events", args=[session.pk])
         live_url = f"{conf.WEBSOCKET_PATH}live/{session.pk}/"
         context = {
@@ -125,6 +164,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 for view in timeline.page_views(session.pk, window)
             ],
             "max_page_views": timeline.MAX_PAGE_VIEWS,
+            "watched_by": watched_by,
             "player_config": {
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,

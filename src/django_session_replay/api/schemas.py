@@ -71,6 +71,19 @@ class SessionDetailOut(SessionOut):
     page_views: list[PageViewOut]
 
 
+class AuditEntryOut(Schema):
+    """Who read the session, how, when, and from which network (AuditEntry)."""
+
+    username: str
+    action: str
+    time: datetime
+    address: str | None
+
+    @staticmethod
+    def resolve_time(obj: Any) -> datetime:
+        return obj.created  # type: ignore[no-any-return]
+
+
 class IngestOut(Schema):
     sid: UUID
     acked: list[int]

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query
@@ -16,7 +16,9 @@ from ninja.pagination import paginate
 # What ninja.Query(...) calls; mypy knows ninja.Query only as an annotation.
 from ninja.params.functions import Query as query_param
 
-from django_session_replay.models import ReplaySession
+from django_session_replay.audit import read as audit
+from django_session_replay.audit.record import record
+from django_session_replay.models import AuditEntry, ReplaySession
 from django_session_replay.storage import ndjson, reader
 from django_session_replay.timeline import read as timeline
 from django_session_replay.wire.frames import ID_PATTERN
@@ -24,7 +26,7 @@ from django_session_replay.wire.frames import ID_PATTERN
 from .filters import SessionFilters
 from .pagination import BoundedLimitOffset
 from .router import api
-from .schemas import SessionDetailOut, SessionOut
+from .schemas import AuditEntryOut, SessionDetailOut, SessionOut
 
 
 @api.get("/sessions", response=list[SessionOut], url_name="sessions")
@@ -83,6 +85,7 @@ def session_events(
     window: str | None = query_param(None, pattern=ID_PATTERN),  # noqa: B008
 ) -> Any:
     session = get_object_or_404(ReplaySession, pk=session_id)
+    record(AuditEntry.Action.EVENTS, session.pk, request.user, request.META.get("REMOTE_ADDR"))
     pieces = ndjson.pieces(session.pk, window)
     content: Iterator[bytes] | AsyncIterator[bytes] = (
         ndjson.pull_async(pieces) if isinstance(request, ASGIRequest) else pieces
@@ -91,3 +94,13 @@ def session_events(
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@api.get("/sessions/{session_id}/audit", response=list[AuditEntryOut], url_name="audit")
+@paginate(BoundedLimitOffset)
+def session_audit(request: HttpRequest, session_id: UUID) -> Any:
+    entries = audit.entries(session_id)
+    # Entries outlive a purged session, so they are listed while any is left.
+    if not entries.exists() and not ReplaySession.objects.filter(pk=session_id).exists():
+        raise Http404("No such session")
+    return entries

@@ -160,6 +160,7 @@ KEYS: dict[str, Key] = {
     "CHUNK_TARGET_BYTES": Key(8 * MIB, integer(64 * 1024)),
     "COMPRESSION_LEVEL": Key(11, integer(1, 22)),  # zstd; bench/README.md has the figures
     "RETENTION_DAYS": Key(30, integer(0)),
+    "AUDIT_RETENTION_DAYS": Key(365, integer(0)),  # 0: audit entries are kept forever
     "LIVE_GROUPS": Key(True, boolean),
     # More CSP sources a replay may load images, styles, fonts and media from
     # (a CDN of the recorded site); admin/csp.py.

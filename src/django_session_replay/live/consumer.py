@@ -8,7 +8,9 @@ from uuid import UUID
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from django_session_replay.audit.record import record
 from django_session_replay.ingest.db import in_db_thread
+from django_session_replay.models import AuditEntry
 from django_session_replay.permissions import can_view
 from django_session_replay.wire import encode
 from django_session_replay.wire.codes import Code
@@ -46,6 +48,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()  # joined first: nothing stored after the accept is missed
+        client = self.scope.get("client") or (None, None)
+        await in_db_thread(record)(AuditEntry.Action.LIVE, session_id, user, client[0])
 
     async def disconnect(self, code: int) -> None:
         if self.channel_layer is not None:

@@ -10,12 +10,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from django_session_replay.audit import read as audit
 from django_session_replay.conf import conf
 from django_session_replay.models import ReplaySession
 
 
 class Command(BaseCommand):
-    help = "Delete recorded sessions older than N days, or every session of one user."
+    help = (
+        "Delete recorded sessions older than N days, or every session of one user; "
+        "by age, also audit entries older than SESSION_REPLAY['AUDIT_RETENTION_DAYS']."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -49,11 +53,22 @@ class Command(BaseCommand):
             sessions = sessions.filter(created__lt=timezone.now() - timedelta(days=days))
             what = f"older than {days} day(s)"
         ids = list(sessions.values_list("pk", flat=True))
+        # Audit entries age on their own clock; a purge of one user's sessions
+        # leaves the trail of who watched them.
+        expired = audit.expired(conf.AUDIT_RETENTION_DAYS) if not options["user"] else None
         if options["dry_run"]:
             self.stdout.write(f"Would delete {len(ids)} session(s) {what}.")
+            if expired is not None:
+                self.stdout.write(f"Would delete {expired.count()} audit entry(ies).")
             return
         for number, session_id in enumerate(ids, start=1):
             with transaction.atomic():  # its chunk objects go once this commits
                 ReplaySession.objects.filter(pk=session_id).delete()
             self.stdout.write(f"[{number}/{len(ids)}] deleted {session_id}")
         self.stdout.write(self.style.SUCCESS(f"Deleted {len(ids)} session(s) {what}."))
+        if expired is not None:
+            count, _ = expired.delete()
+            days = conf.AUDIT_RETENTION_DAYS
+            self.stdout.write(
+                self.style.SUCCESS(f"Deleted {count} audit entry(ies) older than {days} day(s).")
+            )

@@ -1,0 +1,1 @@
+"""Who read which session, when and from where (the AuditEntry rows)."""

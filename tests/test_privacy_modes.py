@@ -1,0 +1,69 @@
+"""Privacy modes in a real Chromium (privacy/modes.py, frontend/src/masking.js):
+canaries typed into inputs and shown in page text, and which of them reach the
+server's storage in each mode, as docs/configuration.md says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import CHROMIUM, DemoServer, chromium, demo_server, wait_until
+from tests.test_browser import stored_bytes
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}; tests/run installs it"
+    ),
+]
+
+TYPED = "typedcanary"  # into the username field
+PASSWORD = "passcanary"  # into the password field, 10 characters
+DIGITS = "4111111111111111"
+EMAIL = "canary.person@example.com"
+WORD = "plainwordcanary"
+SHOWN = f"Card {DIGITS} of {EMAIL}, code {WORD}."
+# mode -> the canaries storage holds
+KEPT = {
+    "strict": set(),
+    "balanced": {WORD},
+    "relaxed": {WORD, DIGITS, EMAIL},
+}
+
+
+@pytest.fixture(params=list(KEPT))
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DemoServer]:
+    with demo_server(tmp_path, {"DEMO_PRIVACY_MODE": request.param}) as server:
+        yield server
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with chromium() as browser:
+        yield browser
+
+
+def test_each_mode_stores_exactly_the_canaries_it_should(server: DemoServer, browser: Any) -> None:
+    mode = server.env["DEMO_PRIVACY_MODE"]
+    page = browser.new_page()
+    page.goto(server.url + "/signup/")
+    page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    page.evaluate(
+        "text => { const p = document.createElement('p'); p.id = 'shown'; p.textContent = text;"
+        " document.querySelector('main').appendChild(p); }",
+        SHOWN,
+    )
+    page.fill("#id_username", "")
+    page.type("#id_username", TYPED)
+    page.type("#id_password", PASSWORD)
+    page.wait_for_timeout(2500)  # a flush interval
+    page.close()  # the last batch goes by the page-hide flush
+    wait_until(lambda: b"Demo Shop" in stored_bytes(server), what="the recording stored")
+    wait_until(lambda: b"******" in stored_bytes(server), what="the typing stored")
+    stored = stored_bytes(server)
+    found = {c for c in (TYPED, PASSWORD, DIGITS, EMAIL, WORD) if c.encode() in stored}
+    assert found == KEPT[mode], f"{mode}: {found}"
+    assert b"*" * len(PASSWORD) not in stored, "a masked value kept its length"

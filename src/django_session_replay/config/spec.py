@@ -6,9 +6,9 @@ breaks its rule into a system check error (docs/checks.md lists the ids).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-import re
 from typing import Any
 
 Rule = Callable[[Any], str | None]  # None: the value is fine; else what is wrong with it

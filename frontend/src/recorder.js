@@ -18,6 +18,7 @@ import { Counter, Visitor, keepOwnership, windowId } from './identity.js';
 import { answerSnapshotRequests, askFramesForSnapshots, frameRole } from './frames.js';
 import { recordOptions } from './options.js';
 import { PageViews, watchNavigations } from './pages.js';
+import { scrubUrl, scrubWords } from './scrub.js';
 import { Session } from './session.js';
 import { webStore } from './storage.js';
 import { Transport } from './transport.js';
@@ -30,13 +31,17 @@ import { Transport } from './transport.js';
 const SAMPLE_KEY = 'sr:sample';
 const CONFIG_ID = 'session-replay-config';
 const FULL_SNAPSHOT = 2; // rrweb EventType.FullSnapshot
+const META = 4; // rrweb EventType.Meta
 
-/** What the hello frame says about the page. */
-function pageInfo() {
+/**
+ * What the hello frame says about the page.
+ * @param {string[]} words query parameters to scrub
+ */
+function pageInfo(words) {
   return {
-    url: location.href,
+    url: scrubUrl(location.href, words),
     title: document.title || '',
-    referrer: document.referrer || '',
+    referrer: scrubUrl(document.referrer || '', words),
     ua: navigator.userAgent,
     screen: [screen.width | 0, screen.height | 0],
     viewport: [innerWidth | 0, innerHeight | 0],
@@ -48,6 +53,7 @@ function pageInfo() {
  * @returns {Recording}
  */
 function create(cfg) {
+  const words = scrubWords(cfg.scrubQueryParameters);
   const tab = webStore('sessionStorage');
   const local = webStore('localStorage');
   const win = windowId(tab, local, cfg.protocol.idRule);
@@ -89,9 +95,9 @@ function create(cfg) {
       }
     },
     {
-      url: () => location.href,
+      url: () => scrubUrl(location.href, words),
       title: () => document.title || '',
-      referrer: () => document.referrer || '',
+      referrer: () => scrubUrl(document.referrer || '', words),
       setTimeout: (f, ms) => setTimeout(f, ms),
       clearTimeout: (t) => clearTimeout(t),
     },
@@ -110,7 +116,7 @@ function create(cfg) {
       token: session.resumeToken(Date.now()),
       win,
       visitor: visitor.id(),
-      page: pageInfo(),
+      page: pageInfo(words),
     };
   }
 
@@ -169,6 +175,8 @@ function create(cfg) {
   /** @param {import('@rrweb/types').eventWithTime} ev */
   function emit(ev) {
     try {
+      // rrweb's Meta event carries the page's URL: scrubbed like hello's.
+      if (ev.type === META && ev.data && typeof ev.data.href === 'string') ev.data.href = scrubUrl(ev.data.href, words);
       batcher.add(ev);
       if (ev.type === FULL_SNAPSHOT) snapshotTaken();
       const now = Date.now();

@@ -86,6 +86,10 @@ class Settings:
         return list(_get("MASK_TEXT_PATTERNS"))
 
     @property
+    def SCRUB_QUERY_PARAMETERS(self) -> list[str]:
+        return list(_get("SCRUB_QUERY_PARAMETERS"))
+
+    @property
     def RESPECT_DO_NOT_TRACK(self) -> bool:
         """Do Not Track stops recording (Global Privacy Control always does)."""
         return bool(_get("RESPECT_DO_NOT_TRACK"))

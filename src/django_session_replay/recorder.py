@@ -70,6 +70,7 @@ def recorder_config(
         "maskAllInputs": conf.MASK_ALL_INPUTS,
         "maskTextSelector": mask_text_selector,
         "privacy": mode_config(privacy),
+        "scrubQueryParameters": conf.SCRUB_QUERY_PARAMETERS,
         "flushIntervalMs": conf.FLUSH_INTERVAL_MS,
         "flushBytes": conf.FLUSH_BYTES,
         "maxFrameBytes": conf.MAX_FRAME_BYTES,

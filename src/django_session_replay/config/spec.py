@@ -144,6 +144,11 @@ KEYS: dict[str, Key] = {
     # What the recorder masks in page text (privacy/modes.py; docs/configuration.md).
     "PRIVACY_MODE": Key("balanced", one_of("strict", "balanced", "relaxed")),
     "MASK_TEXT_PATTERNS": Key([], patterns),  # more than digits and e-mail addresses
+    # Query parameters whose names contain one of these lose their values
+    # (privacy/scrub.py, in the recorder and again on the server).
+    "SCRUB_QUERY_PARAMETERS": Key(
+        ["token", "key", "secret", "password", "auth", "code", "session", "signature"], strings()
+    ),
     "MASK_TEXT_SELECTOR": Key(None, text(optional=True)),
     "BLOCK_SELECTOR": Key(None, text(optional=True)),
     "FLUSH_INTERVAL_MS": Key(2000, integer(100, 60_000)),

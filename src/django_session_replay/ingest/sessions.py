@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max
 
 from django_session_replay import lifecycle
 from django_session_replay.models import Batch, ReplaySession
+from django_session_replay.privacy.scrub import scrub_url
 from django_session_replay.wire.frames import Hello
 
 from .tokens import make_token, read_token
@@ -54,9 +55,9 @@ def open_session(hello: Hello, user_id: int | None) -> Opened:
         session = ReplaySession.objects.create(
             user_id=user_id,
             visitor_id=hello.visitor,
-            entry_url=page.url,
+            entry_url=scrub_url(page.url),
             entry_title=page.title,
-            referrer=page.referrer,
+            referrer=scrub_url(page.referrer),
             user_agent=page.ua,
             screen_width=page.screen[0] if page.screen else None,
             screen_height=page.screen[1] if page.screen else None,

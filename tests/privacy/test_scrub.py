@@ -1,0 +1,56 @@
+"""Secret-looking query parameters (privacy/scrub.py) are replaced in what the
+server stores outside events, whatever the client sent: the entry URL and the
+referrer of hello."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from django_session_replay.models import ReplaySession
+from django_session_replay.privacy.scrub import REDACTED, scrub_url
+from tests.conftest import Client, hello_frame
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://a.example/r?token=abc&page=2", f"https://a.example/r?token={REDACTED}&page=2"),
+        (
+            "https://a.example/?Access_Token=x&X-Amz-Signature=y#f",
+            f"https://a.example/?Access_Token={REDACTED}&X-Amz-Signature={REDACTED}#f",
+        ),
+        (
+            "https://a.example/?sessionid=1&code=2",
+            f"https://a.example/?sessionid={REDACTED}&code={REDACTED}",
+        ),
+        ("https://a.example/p?id=1&sort=new", "https://a.example/p?id=1&sort=new"),
+        ("https://a.example/", "https://a.example/"),
+        ("", ""),
+    ],
+)
+def test_scrub_url(url: str, expected: str) -> None:
+    assert scrub_url(url) == expected
+
+
+def test_the_deny_list_is_a_setting() -> None:
+    with override_settings(SESSION_REPLAY={"SCRUB_QUERY_PARAMETERS": ["coupon"]}):
+        assert scrub_url("https://a.example/?coupon=X1&token=t") == (
+            f"https://a.example/?coupon={REDACTED}&token=t"
+        )
+    with override_settings(SESSION_REPLAY={"SCRUB_QUERY_PARAMETERS": []}):
+        assert scrub_url("https://a.example/?token=t") == "https://a.example/?token=t"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_hello_from_any_client_is_stored_scrubbed() -> None:
+    page = {
+        **hello_frame()["page"],
+        "url": "http://testserver/reset?token=s3cret&step=2",
+        "referrer": "https://mail.example/open?auth=abc",
+    }
+    async with Client() as client:
+        welcome = await client.hello(page=page)
+    session = await ReplaySession.objects.aget(pk=welcome["sid"])
+    assert session.entry_url == f"http://testserver/reset?token={REDACTED}&step=2"
+    assert session.referrer == f"https://mail.example/open?auth={REDACTED}"

@@ -1,6 +1,7 @@
 """Privacy modes in a real Chromium (privacy/modes.py, frontend/src/masking.js):
-canaries typed into inputs and shown in page text, and which of them reach the
-server's storage in each mode, as docs/configuration.md says."""
+canaries typed into inputs, shown in page text and put in the page's URL, and
+which of them reach the server's storage in each mode, as
+docs/configuration.md says."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ PASSWORD = "passcanary"  # into the password field, 10 characters
 DIGITS = "4111111111111111"
 EMAIL = "canary.person@example.com"
 WORD = "plainwordcanary"
+QUERY = "querycanary"  # in the page's URL, ?token=...
 SHOWN = f"Card {DIGITS} of {EMAIL}, code {WORD}."
 # mode -> the canaries storage holds
 KEPT = {
@@ -49,7 +51,7 @@ def browser() -> Iterator[Any]:
 def test_each_mode_stores_exactly_the_canaries_it_should(server: DemoServer, browser: Any) -> None:
     mode = server.env["DEMO_PRIVACY_MODE"]
     page = browser.new_page()
-    page.goto(server.url + "/signup/")
+    page.goto(server.url + f"/signup/?token={QUERY}&step=1")
     page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
     page.evaluate(
         "text => { const p = document.createElement('p'); p.id = 'shown'; p.textContent = text;"
@@ -67,3 +69,9 @@ def test_each_mode_stores_exactly_the_canaries_it_should(server: DemoServer, bro
     found = {c for c in (TYPED, PASSWORD, DIGITS, EMAIL, WORD) if c.encode() in stored}
     assert found == KEPT[mode], f"{mode}: {found}"
     assert b"*" * len(PASSWORD) not in stored, "a masked value kept its length"
+    # The token in the URL is scrubbed in every mode: events, session, page views.
+    assert QUERY.encode() not in stored
+    rows = server.query("SELECT entry_url, referrer FROM django_session_replay_replaysession")
+    rows += server.query("SELECT detail FROM django_session_replay_timelineentry")
+    assert rows and QUERY not in repr(rows)
+    assert "step=1" in repr(rows)

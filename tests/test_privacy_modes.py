@@ -62,9 +62,16 @@ def test_each_mode_stores_exactly_the_canaries_it_should(server: DemoServer, bro
     page.type("#id_username", TYPED)
     page.type("#id_password", PASSWORD)
     page.wait_for_timeout(2500)  # a flush interval
+    page.click("button[type=submit], input[type=submit]")
+    # The next page echoes the username: masked whole by the session_replay_mask filter.
+    page.wait_for_selector("#thanks-message")
+    assert TYPED in page.inner_text("#thanks-message")
+    page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    page.wait_for_timeout(2500)
     page.close()  # the last batch goes by the page-hide flush
     wait_until(lambda: b"Demo Shop" in stored_bytes(server), what="the recording stored")
     wait_until(lambda: b"******" in stored_bytes(server), what="the typing stored")
+    wait_until(lambda: b"Thank you" in stored_bytes(server), what="the next page stored")
     stored = stored_bytes(server)
     found = {c for c in (TYPED, PASSWORD, DIGITS, EMAIL, WORD) if c.encode() in stored}
     assert found == KEPT[mode], f"{mode}: {found}"

@@ -69,6 +69,7 @@ export function wsUrl(path, base) {
  * @property {Protocol} protocol
  * @property {import('./masking.js').Privacy} [privacy] the privacy mode and its patterns
  * @property {string[]} [scrubQueryParameters] query parameter name parts whose values never leave the page
+ * @property {string} [maskClass] a class whose text is masked whole in every mode
  * @property {string | null} [optOut] why the server says this page must not record ("staff", "gpc", "dnt")
  * @property {boolean} [respectDoNotTrack] false: Do Not Track does not stop recording (GPC still does)
  */

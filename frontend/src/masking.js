@@ -48,10 +48,13 @@ function inside(el, selector) {
 /**
  * rrweb's masking options for a mode.
  * @param {Privacy | undefined} privacy
- * @param {string | null} maskTextSelector the site's own selector of text to mask whole
+ * @param {string | null} siteSelector the site's own selector of text to mask whole
  * @param {string | null} blockSelector the site's own selector of elements to block
+ * @param {string | null} [maskClass] text the server marked to mask whole (session_replay_mask)
  */
-export function maskingOptions(privacy, maskTextSelector, blockSelector) {
+export function maskingOptions(privacy, siteSelector, blockSelector, maskClass) {
+  // In every mode: the site's selector and the server's mask class, masked whole.
+  const maskTextSelector = [siteSelector, maskClass ? '.' + maskClass : null].filter(Boolean).join(', ') || null;
   const mode = privacy ? privacy.mode : 'strict'; // no mode from the server: the safest
   const patterns = compile((privacy && privacy.patterns) || []);
   const block = [blockSelector, privacy && privacy.blockMedia].filter(Boolean).join(', ');

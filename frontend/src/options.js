@@ -17,7 +17,7 @@ export function recordOptions(cfg, emit) {
     maskAllInputs: cfg.maskAllInputs,
     // Password fields are always masked; there is no way to unmask them.
     maskInputOptions: { password: true },
-    ...maskingOptions(cfg.privacy, cfg.maskTextSelector, cfg.blockSelector),
+    ...maskingOptions(cfg.privacy, cfg.maskTextSelector, cfg.blockSelector, cfg.maskClass),
     checkoutEveryNms: cfg.checkoutEveryNms || undefined,
     plugins: buildPlugins(cfg.plugins || []),
     // Canvas images are taken at most `fps` times a second, in a worker, and only

@@ -44,3 +44,14 @@ test('an input mask never tells the length of what was typed', () => {
 test('without a mode from the server the recorder masks as strict does', () => {
   assert.equal(maskingOptions(undefined, null, null).maskTextSelector, '*');
 });
+
+test("the server's mask class is masked whole in every mode", () => {
+  const el = { closest: (s) => (s.split(', ').includes('.session-replay-mask') ? {} : null) };
+  for (const mode of ['strict', 'balanced', 'relaxed']) {
+    const privacy = mode === 'balanced' ? balanced : { mode, patterns: [] };
+    const o = maskingOptions(privacy, null, null, 'session-replay-mask');
+    const sel = String(o.maskTextSelector);
+    assert.ok(sel === '*' || sel.includes('.session-replay-mask'), mode);
+    assert.equal(o.maskTextFn('Ann', /** @type {any} */ (el)), WORD_MASK, mode);
+  }
+});

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from . import lifecycle
 from .conf import conf
-from .privacy.modes import mode_config
+from .privacy.modes import MASK_CLASS, mode_config
 from .timeline.pages import TAG as PAGE_EVENT_TAG
 from .wire import codes, frames
 
@@ -69,6 +69,8 @@ def recorder_config(
         "sampleRate": clamp_rate(sample_rate),
         "maskAllInputs": conf.MASK_ALL_INPUTS,
         "maskTextSelector": mask_text_selector,
+        # Text marked with the session_replay_mask filter, masked whole in every mode.
+        "maskClass": MASK_CLASS,
         "privacy": mode_config(privacy),
         "scrubQueryParameters": conf.SCRUB_QUERY_PARAMETERS,
         "flushIntervalMs": conf.FLUSH_INTERVAL_MS,

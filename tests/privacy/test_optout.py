@@ -68,3 +68,11 @@ def test_the_privacy_mode_and_its_patterns_reach_the_recorder() -> None:
     assert config_of(render('{% session_replay_recorder privacy="loose" %}'))["privacy"][
         "mode"
     ] == ("balanced")
+
+
+def test_the_mask_filter_marks_text_for_the_recorder_and_escapes_it() -> None:
+    from tests.test_templatetags import render
+
+    html = render("{{ name|session_replay_mask }}", name="<b>Ann</b>")
+    assert html == '<span class="session-replay-mask">&lt;b&gt;Ann&lt;/b&gt;</span>'
+    assert config_of(render("{% session_replay_recorder %}"))["maskClass"] == "session-replay-mask"

@@ -19,6 +19,9 @@ from typing import Any
 from django_session_replay.conf import conf
 
 MODES = ("strict", "balanced", "relaxed")
+# Text rendered with the session_replay_mask template filter: masked whole in
+# every mode (a username typed into a masked input, echoed by the next page).
+MASK_CLASS = "session-replay-mask"
 # Replayed as a box of the element's size (rrweb's block), never fetched.
 MEDIA = "img, picture, video, audio, canvas, svg image, object, embed"
 # In balanced mode, besides MASK_TEXT_PATTERNS. JavaScript RegExp syntax, no flags.

@@ -8,6 +8,7 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
 from django_session_replay.conf import conf
+from django_session_replay.privacy.modes import MASK_CLASS
 from django_session_replay.privacy.optout import opt_out
 from django_session_replay.recorder import recorder_config
 
@@ -54,3 +55,10 @@ def session_replay_recorder(
     if nonce:  # json_script has no nonce argument; inert JSON needs none, but strict CSPs log it
         data = SafeString(data.replace("<script ", f'<script nonce="{nonce}" ', 1))
     return format_html("{}{}", data, script)
+
+
+@register.filter(name="session_replay_mask")
+def session_replay_mask(value: object) -> SafeString:
+    """``{{ form.cleaned_data.username|session_replay_mask }}``: text a view renders
+    from what a visitor typed (masked in its input) stays masked on the next page."""
+    return format_html('<span class="{}">{}</span>', MASK_CLASS, value)

@@ -11,4 +11,7 @@ class SessionReplayConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
         from .live import receivers as live_receivers  # noqa: F401  (logout closes live sockets)
+        from .privacy import erasure
         from .storage import receivers  # noqa: F401  (deletes chunk objects with their rows)
+
+        erasure.connect()  # a deleted user's sessions go too (USER_DELETION)

@@ -90,6 +90,11 @@ class Settings:
         return list(_get("SCRUB_QUERY_PARAMETERS"))
 
     @property
+    def USER_DELETION(self) -> str:
+        """delete or detach: a deleted user's sessions (privacy/erasure.py)."""
+        return str(_get("USER_DELETION"))
+
+    @property
     def RESPECT_DO_NOT_TRACK(self) -> bool:
         """Do Not Track stops recording (Global Privacy Control always does)."""
         return bool(_get("RESPECT_DO_NOT_TRACK"))

@@ -63,6 +63,12 @@ class ReplaySession(models.Model):
     last_timestamp = models.BigIntegerField(null=True, blank=True)
     duration_ms = models.PositiveBigIntegerField(_("duration"), default=0)
     pending_bytes = models.PositiveBigIntegerField(default=0)  # batches not yet compacted
+    # Kept through every purge (by age, user, visitor or e-mail) and user deletion.
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        help_text=_("Kept by session_replay_purge and when its user is deleted."),
+    )
 
     objects = ReplaySessionQuerySet.as_manager()
 

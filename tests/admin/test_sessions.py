@@ -113,3 +113,20 @@ def test_session_change_page_lists_the_audit_trail(client: Client) -> None:
     assert '<th scope="col">User</th>' in page
     assert "<td>ann</td><td>events read (API)</td>" in page
     assert "<td>10.0.0.0</td>" in page
+
+
+def test_only_a_superuser_places_and_releases_a_legal_hold(client: Client) -> None:
+    from django_session_replay.models import ReplaySession
+
+    sid = record([events(1)]).session_id
+    login(client, permission=True)
+    assert "place_on_legal_hold" not in client.get(CHANGELIST).content.decode()
+    client.post(CHANGELIST, {"action": "place_on_legal_hold", "_selected_action": [str(sid)]})
+    assert not ReplaySession.objects.get(pk=sid).legal_hold
+    client.force_login(User.objects.create_superuser("boss", password="pw"))
+    page = client.get(CHANGELIST).content.decode()
+    assert "place_on_legal_hold" in page and "Place on legal hold" in page
+    for action, held in (("place_on_legal_hold", True), ("release_legal_hold", False)):
+        response = client.post(CHANGELIST, {"action": action, "_selected_action": [str(sid)]})
+        assert response.status_code == 302
+        assert ReplaySession.objects.get(pk=sid).legal_hold is held

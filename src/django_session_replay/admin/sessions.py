@@ -66,7 +66,13 @@ class ReplaySessionAdmin(SessionModelAdmin):
         "event_count",
         "size",
     ]
-    list_filter = [StatusFilter, "created", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        StatusFilter,
+        "created",
+        ("user", admin.RelatedOnlyFieldListFilter),
+        "legal_hold",
+    ]
+    actions = ["place_on_legal_hold", "release_legal_hold"]
     search_fields = ["entry_url", "user__username", "user__email", "visitor_id"]
     date_hierarchy = "created"
     list_select_related = ["user"]
@@ -76,6 +82,22 @@ class ReplaySessionAdmin(SessionModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_legal_hold_permission(self, request: HttpRequest) -> bool:
+        """Holding evidence is a superuser's call: a held session outlives purges."""
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    @admin.action(description=_("Place on legal hold"), permissions=["legal_hold"])
+    def place_on_legal_hold(self, request: HttpRequest, queryset: Any) -> None:
+        count = queryset.update(legal_hold=True)
+        self.message_user(
+            request, _("%(count)d session(s) placed on legal hold.") % {"count": count}
+        )
+
+    @admin.action(description=_("Release legal hold"), permissions=["legal_hold"])
+    def release_legal_hold(self, request: HttpRequest, queryset: Any) -> None:
+        count = queryset.update(legal_hold=False)
+        self.message_user(request, _("%(count)d session(s) released.") % {"count": count})
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

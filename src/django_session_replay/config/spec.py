@@ -165,6 +165,8 @@ KEYS: dict[str, Key] = {
     "CHUNK_TARGET_BYTES": Key(8 * MIB, integer(64 * 1024)),
     "COMPRESSION_LEVEL": Key(11, integer(1, 22)),  # zstd; bench/README.md has the figures
     "RETENTION_DAYS": Key(30, integer(0)),
+    # What deleting a Django user does to their sessions (privacy/erasure.py).
+    "USER_DELETION": Key("delete", one_of("delete", "detach")),
     "AUDIT_RETENTION_DAYS": Key(365, integer(0)),  # 0: audit entries are kept forever
     "LIVE_GROUPS": Key(True, boolean),
     # More CSP sources a replay may load images, styles, fonts and media from

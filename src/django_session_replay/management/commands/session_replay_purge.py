@@ -17,7 +17,8 @@ from django_session_replay.models import ReplaySession
 
 class Command(BaseCommand):
     help = (
-        "Delete recorded sessions older than N days, or every session of one user; "
+        "Delete recorded sessions older than N days, or every session of one user, "
+        "visitor or e-mail address (never one on legal hold); "
         "by age, also audit entries older than SESSION_REPLAY['AUDIT_RETENTION_DAYS']."
     )
 
@@ -29,8 +30,16 @@ class Command(BaseCommand):
             help="Delete sessions started more than this many days ago "
             "(default: SESSION_REPLAY['RETENTION_DAYS']).",
         )
-        parser.add_argument(
+        who = parser.add_mutually_exclusive_group()
+        who.add_argument(
             "--user", help="Delete every session of this user (username), whatever its age."
+        )
+        who.add_argument(
+            "--visitor", help="Delete every session of this visitor id, whatever its age."
+        )
+        who.add_argument(
+            "--email",
+            help="Delete every session of the users with this e-mail address (any case).",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Only say what would be deleted."
@@ -38,6 +47,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sessions = ReplaySession.objects.all()
+        person = options["user"] or options["visitor"] or options["email"]
         if options["user"]:
             User = get_user_model()
             try:
@@ -46,16 +56,28 @@ class Command(BaseCommand):
                 raise CommandError(f"no user {options['user']!r}") from None
             sessions = sessions.filter(user=user)
             what = f"of user {options['user']!r}"
+        elif options["visitor"]:
+            sessions = sessions.filter(visitor_id=options["visitor"])
+            what = f"of visitor {options['visitor']!r}"
+        elif options["email"]:
+            users = get_user_model()._default_manager.filter(email__iexact=options["email"])
+            if not users.exists():
+                raise CommandError(f"no user with the e-mail address {options['email']!r}")
+            sessions = sessions.filter(user__in=users)
+            what = f"of the user(s) with e-mail {options['email']!r}"
         else:
             days = conf.RETENTION_DAYS if options["days"] is None else options["days"]
             if days < 0:
                 raise CommandError("--days must be 0 or more")
             sessions = sessions.filter(created__lt=timezone.now() - timedelta(days=days))
             what = f"older than {days} day(s)"
-        ids = list(sessions.values_list("pk", flat=True))
+        held = sessions.filter(legal_hold=True).count()
+        if held:  # a legal hold outlasts every purge
+            self.stdout.write(f"Keeping {held} session(s) {what} on legal hold.")
+        ids = list(sessions.filter(legal_hold=False).values_list("pk", flat=True))
         # Audit entries age on their own clock; a purge of one user's sessions
         # leaves the trail of who watched them.
-        expired = audit.expired(conf.AUDIT_RETENTION_DAYS) if not options["user"] else None
+        expired = audit.expired(conf.AUDIT_RETENTION_DAYS) if not person else None
         if options["dry_run"]:
             self.stdout.write(f"Would delete {len(ids)} session(s) {what}.")
             if expired is not None:

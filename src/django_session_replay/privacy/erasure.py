@@ -1,0 +1,29 @@
+"""A deleted Django user takes their recordings along (``USER_DELETION`` is
+``"delete"``, the default): their sessions go with the user, chunk objects
+included (storage/receivers.py deletes those once the deletion commits).
+With ``"detach"`` the sessions stay, no longer linked to anyone (the
+foreign key's SET_NULL). A session on legal hold is always only detached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import pre_delete
+
+from django_session_replay.conf import conf
+from django_session_replay.models import ReplaySession
+
+
+def delete_recordings(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if conf.USER_DELETION != "delete":
+        return
+    ReplaySession.objects.filter(user=instance, legal_hold=False).delete()
+
+
+def connect() -> None:
+    """Called from AppConfig.ready(): the user model is only known then."""
+    pre_delete.connect(
+        delete_recordings, sender=get_user_model(), dispatch_uid="session_replay_user_deleted"
+    )

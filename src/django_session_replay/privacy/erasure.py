@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.db.models.signals import pre_delete
 
 from django_session_replay.conf import conf
@@ -23,7 +23,11 @@ def delete_recordings(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    """Called from AppConfig.ready(): the user model is only known then."""
+    """Called from AppConfig.ready(). The sender is the user model's label: model
+    signals resolve it once that model is loaded, and a project without
+    django.contrib.auth simply never sends it."""
     pre_delete.connect(
-        delete_recordings, sender=get_user_model(), dispatch_uid="session_replay_user_deleted"
+        delete_recordings,
+        sender=settings.AUTH_USER_MODEL,
+        dispatch_uid="session_replay_user_deleted",
     )

@@ -188,3 +188,79 @@ def test_a_replay_loads_nothing_from_another_site(tmp_path: Path) -> None:
         tracker.shutdown()
         tracker.server_close()
     assert hits == []
+
+
+def scripted_recording(page_url: str) -> list[dict]:
+    """A forged full snapshot carrying script in every form a page can: a script
+    element, an inline handler, a javascript: URL, an srcdoc frame and an SVG
+    onload. Each would set window.top.__pwned in the admin page if it ran."""
+    start = 1_700_000_000_000
+    run = "window.top.__pwned = '{}'"
+
+    def element(node_id: int, tag: str, attributes: dict, children: list | None = None) -> dict:
+        return {
+            "type": 2,
+            "tagName": tag,
+            "attributes": attributes,
+            "childNodes": children or [],
+            "id": node_id,
+        }
+
+    script = element(5, "script", {}, [{"type": 3, "textContent": run.format("script"), "id": 6}])
+    heading = element(7, "h1", {}, [{"type": 3, "textContent": "Scripted page", "id": 8}])
+    img = element(9, "img", {"src": "data:,", "onerror": run.format("onerror")})
+    link = element(10, "a", {"id": "js-link", "href": f"javascript:{run.format('href')}"})
+    frame = element(11, "iframe", {"srcdoc": f"<script>{run.format('srcdoc')}</script>"})
+    svg = element(12, "svg", {"onload": run.format("svg")})
+    body = element(4, "body", {}, [heading, script, img, link, frame, svg])
+    html = element(2, "html", {}, [element(3, "head", {}), body])
+    return [
+        {"type": 4, "timestamp": start, "data": {"href": page_url, "width": 1000, "height": 700}},
+        {
+            "type": 2,
+            "timestamp": start + 1,
+            "data": {
+                "node": {"type": 0, "childNodes": [html], "id": 1},
+                "initialOffset": {"left": 0, "top": 0},
+            },
+        },
+        {"type": 3, "timestamp": start + 2000, "data": {"source": 3, "id": 1, "x": 0, "y": 10}},
+    ]
+
+
+def test_a_recorded_script_never_runs_in_the_admin(tmp_path: Path) -> None:
+    """The replayer's iframe never has allow-scripts, and the replay page's CSP
+    allows no inline script: a forged recording's script element, inline
+    handler, javascript: URL, srcdoc frame and SVG onload all stay inert."""
+    import msgpack
+    from websockets.sync.client import connect
+
+    from tests.conftest import hello_frame
+
+    with demo_server(tmp_path) as server, chromium() as browser:
+        key = server.recorder_config()["key"]
+        ws_url = server.url.replace("http", "ws") + "/ws/session-replay/"
+        with connect(ws_url, origin=server.url) as socket:
+            socket.send(msgpack.packb(hello_frame(key=key, page={"url": server.url + "/"})))
+            sid = msgpack.unpackb(socket.recv())["sid"]
+            events = scripted_recording(server.url + "/")
+            socket.send(msgpack.packb({"t": "batch", "seq": 1, "events": events}))
+            assert msgpack.unpackb(socket.recv()) == {"t": "ack", "seq": 1}
+        staff = browser.new_page()
+        login(staff, server)
+        response = staff.goto(
+            f"{server.url}/admin/django_session_replay/replaysession/{sid}/replay/"
+        )
+        assert response is not None
+        policy = response.headers.get("content-security-policy", "")
+        script_src = next(p for p in policy.split(";") if p.strip().startswith("script-src"))
+        assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
+        frame = staff.frame_locator("#session-replay-player iframe")
+        frame.locator("h1").first.wait_for()
+        assert frame.locator("h1").first.inner_text() == "Scripted page"
+        sandbox = staff.locator("#session-replay-player iframe").first.get_attribute("sandbox")
+        assert sandbox is not None and "allow-scripts" not in sandbox
+        frame.locator("#js-link").dispatch_event("click")  # a javascript: URL followed
+        staff.locator(".rr-controller__btns button").first.click()  # played to the end
+        staff.wait_for_timeout(2500)
+        assert staff.evaluate("window.__pwned") is None

@@ -92,6 +92,15 @@ class Client:
         return code
 
 
+@pytest.fixture  # per test: Playwright's sync API holds an event loop while it runs
+def browser() -> Any:
+    """A Chromium (tests/browser.py) for one browser test."""
+    from tests.browser import chromium
+
+    with chromium() as chromium_browser:
+        yield chromium_browser
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():

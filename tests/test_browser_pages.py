@@ -18,7 +18,6 @@ from tests.browser import (
     ARTIFACTS,
     CHROMIUM,
     DemoServer,
-    chromium,
     demo_server,
     login,
     wait_until,
@@ -39,12 +38,6 @@ REPLAY_FRAME = "#session-replay-player iframe"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     with demo_server(tmp_path_factory.mktemp("pages")) as server:
         yield server
-
-
-@pytest.fixture  # per test: Playwright's sync API holds an event loop while it runs
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

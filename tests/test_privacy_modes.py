@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, DemoServer, chromium, demo_server, wait_until
+from tests.browser import CHROMIUM, DemoServer, demo_server, wait_until
 from tests.test_browser import stored_bytes
 
 pytestmark = [
@@ -40,12 +40,6 @@ KEPT = {
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DemoServer]:
     with demo_server(tmp_path, {"DEMO_PRIVACY_MODE": request.param}) as server:
         yield server
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def test_each_mode_stores_exactly_the_canaries_it_should(server: DemoServer, browser: Any) -> None:

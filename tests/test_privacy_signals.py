@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, DemoServer, chromium, demo_server, login, wait_until
+from tests.browser import CHROMIUM, DemoServer, demo_server, login, wait_until
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,12 +33,6 @@ OURS = """() => ({
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     with demo_server(tmp_path_factory.mktemp("privacy")) as server:
         yield server
-
-
-@pytest.fixture  # per test: Playwright's sync API holds an event loop while it runs
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def sessions(server: DemoServer) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -15,14 +15,6 @@ from tests.conftest import events
 from tests.factories import record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def viewer(client: Client) -> User:
-    user = User.objects.create_user("viewer", password="pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
-    client.force_login(user)
-    return user
 
 
 def audit_url(sid: object) -> str:

@@ -6,21 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from tests.conftest import events
 from tests.factories import record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def viewer(client: Client) -> User:
-    user = User.objects.create_user("viewer", password="pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
-    client.force_login(user)
-    return user
 
 
 def test_list_is_paginated_newest_first_and_filtered(client: Client, viewer: User) -> None:

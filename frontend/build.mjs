@@ -1,6 +1,6 @@
 // Builds the recorder and the admin player into the Django app's static dir.
 // `npm run build`; the outputs are generated files, never committed.
-import { build } from 'esbuild';
+import { analyzeMetafile, build } from 'esbuild';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
@@ -19,25 +19,39 @@ const common = {
   logLevel: 'warning',
 };
 
-// The recorder's worker (src/encoder-worker.js) ships inside recorder.js, as
-// the text it starts from a Blob URL: one file for the page to load.
+// The recorder in two files. recorder.js, the one the template tag loads with
+// <script defer>, is the loader (src/loader.js): the page's API and the
+// decision whether to record, before the page's `load` event. It fetches
+// recorder-main.js (src/recorder.js: rrweb, batches, the socket) after it.
+// The recorder's worker (src/encoder-worker.js) ships inside recorder-main.js,
+// as the text it starts from a Blob URL.
 const worker = await build({ ...common, entryPoints: [join(here, 'src/encoder-worker.js')], format: 'iife', write: false });
-await build({
+await build({ ...common, entryPoints: [join(here, 'src/loader.js')], format: 'iife', outfile: join(out, 'recorder.js') });
+const main = await build({
   ...common,
   entryPoints: [join(here, 'src/recorder.js')],
   format: 'iife',
-  outfile: join(out, 'recorder.js'),
+  outfile: join(out, 'recorder-main.js'),
+  metafile: true,
   define: { ...common.define, __ENCODER_WORKER__: JSON.stringify(worker.outputFiles[0].text) },
 });
 await build({ ...common, entryPoints: [join(here, 'src/player.js')], format: 'iife', outfile: join(out, 'player.js') });
 await build({ ...common, entryPoints: [join(here, 'src/player.css')], outfile: join(out, 'player.css') });
+// The player of an exported session (src/export.js): the server inlines it,
+// with player.css, into one HTML file (src/django_session_replay/export.py).
+await build({ ...common, entryPoints: [join(here, 'src/export.js')], format: 'iife', outfile: join(out, 'export.js') });
 
-for (const name of ['recorder.js', 'player.js', 'player.css']) {
+const kb = (n) => (n / 1024).toFixed(1) + ' KB';
+/** @type {Record<string, number>} */
+const gz = {};
+for (const name of ['recorder.js', 'recorder-main.js', 'player.js', 'player.css', 'export.js']) {
   const data = readFileSync(join(out, name));
-  const gz = gzipSync(data, { level: 9 }).length;
-  const kb = (n) => (n / 1024).toFixed(1).padStart(7) + ' KB';
-  console.log(`${name.padEnd(12)} ${kb(data.length)} raw ${kb(gz)} gzip -9`);
+  gz[name] = gzipSync(data, { level: 9 }).length;
+  console.log(`${name.padEnd(17)} ${kb(data.length).padStart(9)} raw ${kb(gz[name]).padStart(9)} gzip -9`);
 }
+// What is in recorder-main.js: `SIZES=1 npm run build` lists its inputs.
+if (process.env.SIZES) console.log(await analyzeMetafile(main.metafile));
+console.log(`recorder before load: ${kb(gz['recorder.js'])}, total: ${kb(gz['recorder.js'] + gz['recorder-main.js'])} (gzip -9)`);
 
 // The API docs page (src/django_session_replay/api/docs.py) loads Swagger UI
 // from here instead of a CDN: swagger-ui-dist's prebuilt files, pinned in

@@ -23,7 +23,7 @@ from setuptools.build_meta import (  # noqa: F401  (re-exported hooks)
 
 FRONTEND = Path(__file__).resolve().parent
 STATIC = FRONTEND.parent / "src" / "django_session_replay" / "static" / "django_session_replay"
-BUNDLES = ("recorder.js", "player.js", "player.css")
+BUNDLES = ("recorder.js", "recorder-main.js", "player.js", "player.css", "export.js")
 
 
 def build_assets() -> None:

@@ -130,6 +130,12 @@ class DemoServer:
                 time.sleep(0.2)
         raise RuntimeError(f"the demo server did not start:\n{self.log.read_text()}")
 
+    def problems(self, limit: int = 6000) -> str:
+        """The server log without its access lines: warnings, errors, tracebacks."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        kept = [line for line in lines if not line.startswith(("HTTP ", "WebSocket "))]
+        return "\n".join(kept)[-limit:]
+
     def kill(self, sig: int = signal.SIGTERM) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(sig)

@@ -270,11 +270,27 @@ def test_spa_navigations_are_page_views_stored_and_shown(
     browser: Any, server: DemoServer, cookie: str
 ) -> None:
     session_id = record(browser, server, cookie, server.url + "/lab/", navigate)
-    rows = server.query(
-        "SELECT page, label, detail FROM django_session_replay_timelineentry"
-        " WHERE session_id = ? AND kind = 'page_view' ORDER BY ts",
-        session_id.replace("-", ""),
-    )
+
+    def page_views() -> list[tuple[Any, ...]]:
+        return server.query(
+            "SELECT page, label, detail FROM django_session_replay_timelineentry"
+            " WHERE session_id = ? AND kind = 'page_view' ORDER BY ts",
+            session_id.replace("-", ""),
+        )
+
+    # The processor runs after the ack: the events may be readable a moment before.
+    try:
+        wait_until(lambda: len(page_views()) >= 5, timeout=60, what="the page views processed")
+    except AssertionError as error:  # say why: a processor failure is in the server's log
+        held = server.query(
+            "SELECT kind, ts, label FROM django_session_replay_timelineentry WHERE session_id = ?",
+            session_id.replace("-", ""),
+        )
+        customs = [e["data"] for e in events_of(server, cookie, session_id) if e["type"] == CUSTOM]
+        raise AssertionError(
+            f"{error}\ntimeline: {held}\ncustom events: {customs}\n{server.log.read_text()[-4000:]}"
+        ) from None
+    rows = page_views()
     views = [(page, label, json.loads(detail)) for page, label, detail in rows]
     lab = server.url + "/lab/"
     details = lab + "details/"

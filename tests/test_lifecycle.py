@@ -1,6 +1,7 @@
 """When a session may go on (lifecycle.py): not ended, active within IDLE_TIMEOUT,
-younger than MAX_DURATION; and a batch that would take it past
-MAX_SESSION_EVENTS or MAX_SESSION_BYTES is refused with session_full."""
+younger than MAX_DURATION; and a batch that would take it past MAX_SESSION_EVENTS
+or MAX_SESSION_BYTES is refused with session_full. (Active, within ACTIVE_WINDOW,
+is tests/test_active.py.)"""
 
 from __future__ import annotations
 
@@ -56,9 +57,9 @@ def test_a_session_goes_on_within_both_limits(started: int, idle: int, goes_on: 
     opened = record([events(2)])
     session = age(opened.session_id, started=started, idle=idle)
     assert lifecycle.may_continue(session) is goes_on
-    active = ReplaySession.objects.active().filter(pk=session.pk).exists()
-    inactive = ReplaySession.objects.inactive().filter(pk=session.pk).exists()
-    assert (active, inactive) == (goes_on, not goes_on)
+    continuing = ReplaySession.objects.continuing().filter(pk=session.pk).exists()
+    over = ReplaySession.objects.over().filter(pk=session.pk).exists()
+    assert (continuing, over) == (goes_on, not goes_on)
 
     again = resume(opened)
     assert again.resumed is goes_on
@@ -75,6 +76,7 @@ def test_an_ended_session_is_inactive_and_not_resumed() -> None:
     ReplaySession.objects.filter(pk=opened.session_id).update(ended=timezone.now())
     session = ReplaySession.objects.get(pk=opened.session_id)
     assert not lifecycle.may_continue(session)
+    assert ReplaySession.objects.over().filter(pk=session.pk).exists()
     assert ReplaySession.objects.inactive().filter(pk=session.pk).exists()
     assert resume(opened).session_id != opened.session_id
 
@@ -84,9 +86,16 @@ def test_closing_idle_sessions_ends_exactly_those_that_may_not_go_on() -> None:
     going = record([events(1)]).session_id
     idle = age(record([events(1)], visitor="b").session_id, started=700, idle=601)
     old = age(record([events(1)], visitor="c").session_id, started=3601)
+    # Inactive (quiet past ACTIVE_WINDOW) but still resumable: not ended.
+    quiet = age(record([events(1)], visitor="d").session_id, started=500, idle=300).pk
     assert sessions.close_idle_sessions() == 2
     ended = dict(ReplaySession.objects.values_list("pk", "ended"))
-    assert ended == {going: None, idle.pk: idle.last_activity, old.pk: old.last_activity}
+    assert ended == {
+        going: None,
+        quiet: None,
+        idle.pk: idle.last_activity,
+        old.pk: old.last_activity,
+    }
 
 
 @override_settings(SESSION_REPLAY={**LIMITS, "MAX_SESSION_EVENTS": 5})

@@ -46,6 +46,10 @@ INGEST = "/session-replay/api/ingest"
 ORIGIN = {"Origin": "http://testserver"}
 SEEDED = UUID("5e55e55e-0000-4000-8000-000000000001")  # a session that exists during the tests
 VISITOR = "schema-visitor"
+# The staff role's CSRF cookie and header: a cookie-authenticated POST (a note) needs
+# both. Its calls but the ingest door's go without ORIGIN, which is not the host
+# schemathesis asks for (a foreign Origin fails the CSRF check).
+CSRF_TOKEN = "5c4e3a0b9d8f7e6a5c4e3a0b9d8f7e6a"
 EXAMPLES = int(os.environ.get("SESSION_REPLAY_SCHEMA_EXAMPLES", "25"))
 CASES: Counter[tuple[str, str, str, int]] = Counter()  # (role, method, path, status) -> calls
 
@@ -151,13 +155,16 @@ def seeded(app_in_test_transaction: None) -> ReplaySession:
 
 @pytest.fixture
 def staff_cookies(seeded: ReplaySession) -> dict[str, str]:
-    """The session cookie of a staff user holding the view permission."""
+    """The session and CSRF cookies of a staff user holding the view permission
+    and the permission to add notes."""
     user = User.objects.create_user("schema-staff", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_replaysession", "add_note"])
+    )
     client = Client()
     client.force_login(user)
     name = django_settings.SESSION_COOKIE_NAME
-    return {name: client.cookies[name].value}
+    return {name: client.cookies[name].value, django_settings.CSRF_COOKIE_NAME: CSRF_TOKEN}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -192,7 +199,11 @@ def call(case: Any, role: str, cookies: dict[str, str] | None = None) -> Any:
     # A savepoint per case: cases stay independent, and a database error (which
     # aborts the whole transaction on PostgreSQL) is rolled back with it.
     with transaction.atomic():
-        response = case.call(headers=ORIGIN, cookies=cookies)
+        headers = ORIGIN
+        if cookies:
+            origin = ORIGIN if case.path == INGEST else {}
+            headers = {**origin, "X-CSRFToken": CSRF_TOKEN}
+        response = case.call(headers=headers, cookies=cookies)
         transaction.set_rollback(True)
     CASES[(role, case.method, case.path, response.status_code)] += 1
     case.validate_response(response, checks=[schemathesis.checks.not_a_server_error])

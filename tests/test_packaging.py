@@ -13,9 +13,11 @@ import pytest
 from tests.conftest import REPO
 
 BUNDLES = {
-    "recorder.js",
+    "recorder.js",  # the loader
+    "recorder-main.js",  # the recorder it fetches after the page's load event
     "player.js",
     "player.css",
+    "export.js",  # the exported session's player (export.py inlines it)
     # the API docs page's Swagger UI (api/docs.py), copied from swagger-ui-dist
     "swagger/swagger-ui-bundle.js",
     "swagger/swagger-ui.css",
@@ -41,6 +43,7 @@ def test_wheel_ships_the_bundles_templates_and_migration(dist: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         recorder = archive.read(STATIC + "recorder.js")
+        main = archive.read(STATIC + "recorder-main.js")
     assert {STATIC + name for name in BUNDLES} <= names
     for template in (
         "admin/django_session_replay/replaysession/replay.html",
@@ -50,6 +53,7 @@ def test_wheel_ships_the_bundles_templates_and_migration(dist: Path) -> None:
     assert "django_session_replay/migrations/0001_initial.py" in names
     assert "django_session_replay/py.typed" in names
     assert b"SessionReplay" in recorder
+    assert b"SessionReplay" in main
 
 
 def test_sdist_carries_bundles_not_npm_sources(dist: Path) -> None:

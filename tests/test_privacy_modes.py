@@ -76,3 +76,32 @@ def test_each_mode_stores_exactly_the_canaries_it_should(server: DemoServer, bro
     rows += server.query("SELECT detail FROM django_session_replay_timelineentry")
     assert rows and QUERY not in repr(rows)
     assert "step=1" in repr(rows)
+
+
+@pytest.fixture
+def open_inputs(tmp_path: Path) -> Iterator[DemoServer]:
+    with demo_server(tmp_path, {"DEMO_MASK_ALL_INPUTS": "0"}) as server:
+        yield server
+
+
+def test_fields_django_knows_are_sensitive_never_leave_with_inputs_unmasked(
+    open_inputs: DemoServer, browser: Any
+) -> None:
+    """MASK_ALL_INPUTS off: a plain input is stored as typed (the control), while
+    the sign-up view's sensitive_post_parameters fields are blocked."""
+    server = open_inputs
+    page = browser.new_page()
+    page.goto(server.url + "/products/")
+    page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    page.type("#product-filter", "filtercanary")
+    page.click("#nav-signup")
+    page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    page.type("#id_username", TYPED)
+    page.type("#id_password", PASSWORD)
+    page.wait_for_timeout(2500)  # a flush interval
+    page.close()
+    wait_until(lambda: b"filtercanary" in stored_bytes(server), what="the plain input stored")
+    wait_until(lambda: b"/signup/" in stored_bytes(server), what="the sign-up page stored")
+    stored = stored_bytes(server)
+    assert TYPED.encode() not in stored
+    assert PASSWORD.encode() not in stored

@@ -185,3 +185,33 @@ def test_hidden_inputs_are_always_blocked() -> None:
         sample_rate=1, autostart=True, mask_text_selector=None, block_selector=".ads"
     )
     assert both["blockSelector"] == f".ads, {hidden}"
+
+
+def test_the_context_cookie_and_interactions_are_configured(settings: Any) -> None:
+    settings.SESSION_REPLAY = {
+        "CONTEXT_COOKIE": "ctx",
+        "IDLE_TIMEOUT": 600,
+        "DEAD_CLICK_TIMEOUT_MS": 4000,
+        "THRASHING_WINDOW_MS": 900,
+    }
+    config = recorder_config(
+        sample_rate=1, autostart=True, mask_text_selector=None, block_selector=None
+    )
+    assert (config["contextCookie"], config["contextCookieMaxAge"]) == ("ctx", 600)
+    assert config["interactions"] == {
+        "enabled": True,
+        "signals": {"deadClickMs": 4000, "thrashingChanges": 8, "thrashingWindowMs": 900},
+    }
+    settings.SESSION_REPLAY = {"RECORD_INTERACTIONS": False}
+    off = recorder_config(
+        sample_rate=1, autostart=True, mask_text_selector=None, block_selector=None
+    )
+    assert off["interactions"]["enabled"] is False
+    tag_on = recorder_config(
+        sample_rate=1,
+        autostart=True,
+        mask_text_selector=None,
+        block_selector=None,
+        record_interactions=True,
+    )
+    assert tag_on["interactions"]["enabled"] is True

@@ -35,6 +35,16 @@ def test_renders_script_and_configuration() -> None:
     assert config["maskAllInputs"] is True
     assert config["maxFrameBytes"] == 512 * 1024
     assert config["maxEventBytes"] == 32 * 1024 * 1024
+    # fetched by recorder.js, the loader
+    assert config["main"] == "/static/django_session_replay/recorder-main.js"
+
+
+def test_the_recorder_url_is_the_static_storage_s(settings) -> None:
+    """The loader fetches the name the server renders: a hashed one where the
+    storage hashes (ManifestStaticFilesStorage), a CDN's where STATIC_URL is one."""
+    settings.STATIC_URL = "https://cdn.example/s/"
+    config = config_of(render("{% session_replay_recorder %}"))
+    assert config["main"] == "https://cdn.example/s/django_session_replay/recorder-main.js"
 
 
 def test_tag_arguments_override_settings() -> None:
@@ -102,3 +112,49 @@ def test_canvas_and_cross_origin_tag_arguments_override_settings(settings) -> No
     source = "{% session_replay_recorder record_canvas=False record_cross_origin_iframes=True %}"
     config = config_of(render(source))
     assert (config["recordCanvas"], config["recordCrossOriginIframes"]) == (False, True)
+
+
+def test_telemetry_config_follows_the_settings() -> None:
+    config = config_of(render("{% session_replay_recorder %}"))
+    assert config["console"] == {"enabled": True, "maxRecords": 1000, "maxChars": 5000}
+    assert config["errors"] == {"enabled": True}
+    assert config["performance"] == {"enabled": True}
+    assert config["network"]["enabled"] is True
+    assert config["network"]["headers"] is False
+    assert config["network"]["bodyUrls"] == []
+    assert config["network"]["maxBodyBytes"] == 150_000
+    assert "authorization" in config["network"]["redactHeaders"]
+    assert config["scrubPatterns"] == ["email", "card", "bearer"]
+
+
+def test_telemetry_tag_arguments_override_the_settings(settings) -> None:
+    settings.SESSION_REPLAY = {
+        "RECORD_CONSOLE": False,
+        "RECORD_ERRORS": False,
+        "RECORD_NETWORK": True,
+        "RECORD_PERFORMANCE": True,
+        "CONSOLE_MAX_RECORDS": 50,
+        "NETWORK_RECORD_HEADERS": True,
+        "NETWORK_BODY_URLS": ["^https://api\\.example/"],
+        "NETWORK_MAX_BODY_BYTES": 2000,
+        "NETWORK_REDACT_HEADERS": ["X-Shop-Secret", "Cookie"],
+        "SCRUB_PATTERNS": ["card", "ORD-\\d{6}"],
+    }
+    alone = config_of(render("{% session_replay_recorder %}"))
+    assert (alone["console"]["enabled"], alone["errors"]["enabled"]) == (False, False)
+    assert (alone["network"]["enabled"], alone["performance"]["enabled"]) == (True, True)
+    assert alone["console"]["maxRecords"] == 50
+    assert alone["network"]["headers"] is True
+    assert alone["network"]["bodyUrls"] == ["^https://api\\.example/"]
+    assert alone["network"]["maxBodyBytes"] == 2000
+    redacted = alone["network"]["redactHeaders"]
+    assert redacted[-1] == "x-shop-secret" and redacted.count("cookie") == 1
+    assert alone["scrubPatterns"] == ["card", "ORD-\\d{6}"]
+    tagged = config_of(
+        render(
+            "{% session_replay_recorder record_console=True record_errors=True "
+            "record_network=False record_performance=False %}"
+        )
+    )
+    assert (tagged["console"]["enabled"], tagged["errors"]["enabled"]) == (True, True)
+    assert (tagged["network"]["enabled"], tagged["performance"]["enabled"]) == (False, False)

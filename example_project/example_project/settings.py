@@ -23,6 +23,9 @@ Environment variables (all optional):
     replay chunks land there unless ``S3_ENDPOINT_URL`` is set.
 ``DEMO_PRIVACY_MODE``
     the recorder's privacy mode: ``strict``, ``balanced`` (default) or ``relaxed``
+``DEMO_MASK_ALL_INPUTS``
+    ``0`` records what is typed into inputs, except the fields Django knows are
+    sensitive (default ``1``: every input masked)
 ``DATABASE_URL``
     ``postgres://USER:PASSWORD@HOST:PORT/NAME`` (``postgresql://`` too; query
     parameters such as ``?sslmode=require`` become connection options) switches
@@ -105,6 +108,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Requests of recorded browsers, their SQL and exceptions on the session's
+    # timeline (docs/server.md).
+    "django_session_replay.middleware.ServerTimelineMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -213,20 +219,36 @@ DAPHNE_WEBSOCKET_MAX_FRAME_SIZE = 16 * 1024 * 1024
 SESSION_REPLAY = {
     # DEMO_PRIVACY_MODE: strict, balanced (the default) or relaxed (docs/configuration.md).
     "PRIVACY_MODE": os.environ.get("DEMO_PRIVACY_MODE", "balanced"),
+    # DEMO_MASK_ALL_INPUTS=0 leaves inputs in clear, except the fields Django
+    # knows are sensitive (the sign-up view's sensitive_post_parameters).
+    "MASK_ALL_INPUTS": os.environ.get("DEMO_MASK_ALL_INPUTS", "1") != "0",
     "PROCESSORS": [
         "django_session_replay.live.processor.LivePublish",
         "django_session_replay.storage.processor.TailCompaction",
         "django_session_replay.timeline.processor.PageViews",
+        "django_session_replay.timeline.telemetry.Telemetry",
+        "django_session_replay.timeline.signals.Signals",
         "shop.processors.CountEvents",
     ],
 }
 
+# Log lines of a recorded request end with the replay's URL at that moment, and
+# its warnings and errors go onto the session's timeline (docs/server.md).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"replay": {"()": "django_session_replay.logging.ReplayContextFilter"}},
+    "formatters": {"replay": {"format": "%(levelname)s %(name)s: %(message)s %(replay_url)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["replay"],
+            "formatter": "replay",
+        }
+    },
     "loggers": {
         "django_session_replay": {"handlers": ["console"], "level": "INFO"},
         "shop": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("manual/", views.manual, name="manual"),
     path("consent/", views.consent, name="consent"),
     path("api/ping/", views.ping, name="ping"),
+    path("boom/", views.boom, name="boom"),
     path("lab/", views.lab, name="lab"),
     # The lab's single-page-app views: pushState URLs that also load directly.
     path("lab/<slug:tab>/", views.lab, name="lab_tab"),

@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .catalog import PRODUCTS
@@ -19,6 +20,9 @@ def products(request: HttpRequest) -> HttpResponse:
     return render(request, "shop/products.html", {"products": PRODUCTS})
 
 
+# Django's own mark for sensitive fields: the recorder masks them too (they are
+# blocked, replayed as empty boxes, if MASK_ALL_INPUTS is turned off).
+@sensitive_post_parameters("username", "password")
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -59,6 +63,13 @@ def consent(request: HttpRequest) -> HttpResponse:
 def ping(request: HttpRequest) -> JsonResponse:
     """A tiny JSON endpoint, so the home page can make a network call to record."""
     return JsonResponse({"ok": True, "time": timezone.now().isoformat()})
+
+
+@require_GET
+def boom(request: HttpRequest) -> HttpResponse:
+    """Raises, so Django answers its 500 page: the exception, its frames and the
+    "Internal Server Error" log line land on the session's timeline (docs/server.md)."""
+    raise RuntimeError("Server error (on purpose)")
 
 
 LAB_TABS = {"overview": "Overview", "details": "Details"}

@@ -1,14 +1,12 @@
 // msgpack framing. Events are encoded once, when rrweb emits them: that gives
 // their exact size for buffer accounting and frame splitting, and a batch is
 // then assembled by concatenating the already-encoded events.
-import { Encoder } from '@msgpack/msgpack';
+import { encode } from './msgpack.js';
 
-// One shared encoder: encode() returns an exact-size copy, so a small event
-// never pins a large scratch buffer in memory.
-const encoder = new Encoder({ ignoreUndefined: true });
-
+// encode() returns an exact-size copy, so a small event never pins the
+// encoder's large scratch buffer in memory.
 /** @param {unknown} value */
-export const enc = (value) => encoder.encode(value);
+export const enc = (value) => encode(value);
 
 /** @param {Uint8Array[]} parts */
 export function concat(parts) {

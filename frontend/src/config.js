@@ -52,6 +52,7 @@ export function wsUrl(path, base) {
  * @property {boolean} maskAllInputs
  * @property {string | null} maskTextSelector
  * @property {string | null} blockSelector
+ * @property {string | null} sensitiveSelector fields Django knows are sensitive (blocked unless all inputs are masked)
  * @property {number} flushIntervalMs
  * @property {number} flushBytes
  * @property {number} maxFrameBytes
@@ -72,6 +73,23 @@ export function wsUrl(path, base) {
  * @property {string} [maskClass] a class whose text is masked whole in every mode
  * @property {string | null} [optOut] why the server says this page must not record ("staff", "gpc", "dnt")
  * @property {boolean} [respectDoNotTrack] false: Do Not Track does not stop recording (GPC still does)
+ * @property {{enabled: true, maxRecords: number, maxChars: number} | null} [console] console records (telemetry/)
+ * @property {{enabled: true} | null} [errors] JS errors and unhandled rejections
+ * @property {NetworkConfig | null} [network] fetch, XHR and resource timing
+ * @property {{enabled: true} | null} [performance] load timing, visibility, time on page, web vitals
+ * @property {{enabled: true, signals: import('./telemetry/signals.js').SignalOptions | null} | null} [interactions] clicks and form-field focus (telemetry/clicks.js), dead clicks and thrashing (telemetry/signals.js)
+ * @property {string[]} [scrubPatterns] regexes scrubbed from console text, errors and network records
+ * @property {string} contextCookie the context cookie's name (context-cookie.js)
+ * @property {number} contextCookieMaxAge its lifetime in seconds (the server's idle timeout)
+ */
+
+/**
+ * @typedef {Object} NetworkConfig
+ * @property {true} enabled
+ * @property {boolean} headers record headers (the secret ones always redacted)
+ * @property {RegExp[]} bodyUrls bodies only for URLs matching one of these
+ * @property {number} maxBodyBytes
+ * @property {string[]} redactHeaders redacted on top of the fixed list
  */
 
 /** @typedef {{fps: number, quality: number, type: string}} CanvasSampling */
@@ -92,6 +110,9 @@ const STRINGS = /** @type {const} */ (['ws', 'ingest', 'key']);
 const isNumber = (x) => typeof x === 'number' && isFinite(x);
 /** @param {unknown} x */
 const isCodes = (x) => Array.isArray(x) && x.every(Number.isInteger);
+// A cookie name is an RFC 6265 token.
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+
 /** @param {unknown} x */
 const orNull = (x) => (typeof x === 'string' && x ? x : null);
 
@@ -123,6 +144,61 @@ export function canvasSampling(c) {
   return { fps: c.fps, quality: Math.min(1, Math.max(0, c.quality)), type: c.type };
 }
 
+/** @param {any} x */
+const enabled = (x) => !!x && typeof x === 'object' && x.enabled === true;
+/**
+ * @param {unknown} x
+ * @param {number} d
+ */
+const positive = (x, d) => (Number.isInteger(x) && /** @type {number} */ (x) > 0 ? /** @type {number} */ (x) : d);
+
+/**
+ * The dead-click and thrashing thresholds, or null from a server that sends none
+ * (an older one: the recorder then watches for neither).
+ * @param {any} x the config's interactions block
+ * @returns {import('./telemetry/signals.js').SignalOptions | null}
+ */
+const signalOptions = (x) => {
+  const s = x && typeof x === 'object' ? x.signals : null;
+  if (!s || typeof s !== 'object') return null;
+  return { deadClickMs: positive(s.deadClickMs, 2500), thrashingChanges: positive(s.thrashingChanges, 8), thrashingWindowMs: positive(s.thrashingWindowMs, 2000) };
+};
+/** @param {unknown} x */
+const strings = (x) => (Array.isArray(x) ? x.filter((s) => typeof s === 'string' && s) : []);
+
+/**
+ * The telemetry blocks: each on only when the server rendered it enabled;
+ * headers and bodies off unless asked for. A regex this browser cannot
+ * compile is left out.
+ * @param {Record<string, any>} raw
+ */
+export function telemetryConfig(raw) {
+  const c = raw.console;
+  const n = raw.network;
+  /** @type {RegExp[]} */
+  const bodyUrls = [];
+  if (enabled(n)) {
+    for (const s of strings(n.bodyUrls)) {
+      try {
+        bodyUrls.push(new RegExp(s));
+      } catch (e) {
+        /* skipped */
+      }
+    }
+  }
+  return {
+    console: enabled(c) ? { enabled: true, maxRecords: positive(c.maxRecords, 1000), maxChars: positive(c.maxChars, 5000) } : null,
+    errors: enabled(raw.errors) ? { enabled: true } : null,
+    network: enabled(n)
+      ? { enabled: true, headers: n.headers === true, bodyUrls, maxBodyBytes: positive(n.maxBodyBytes, 150000), redactHeaders: strings(n.redactHeaders) }
+      : null,
+    performance: enabled(raw.performance) ? { enabled: true } : null,
+    // On unless the server says otherwise: a server from before clicks were recorded renders no block.
+    interactions: raw.interactions === undefined || enabled(raw.interactions) ? { enabled: true, signals: signalOptions(raw.interactions) } : null,
+    scrubPatterns: strings(raw.scrubPatterns),
+  };
+}
+
 /**
  * The recorder's settings from the rendered config, or null: without a
  * complete config (an older server, a broken template) it must not guess
@@ -143,12 +219,16 @@ export function recorderConfig(raw) {
     maskAllInputs: raw.maskAllInputs !== false,
     maskTextSelector: orNull(raw.maskTextSelector),
     blockSelector: orNull(raw.blockSelector),
+    sensitiveSelector: orNull(raw.sensitiveSelector),
     checkoutEveryNms: isNumber(raw.checkoutEveryNms) && raw.checkoutEveryNms > 0 ? raw.checkoutEveryNms : null,
     // Opt-ins: on only when the server says so.
     recordCanvas: raw.recordCanvas === true && canvasSampling(raw.canvas) !== null,
     canvas: canvasSampling(raw.canvas) || { fps: 1, quality: 0.4, type: 'image/webp' },
     recordCrossOriginIframes: raw.recordCrossOriginIframes === true,
     pageEventTag: orNull(raw.pageEventTag),
+    contextCookie: typeof raw.contextCookie === 'string' && COOKIE_NAME.test(raw.contextCookie) ? raw.contextCookie : 'sr_ctx',
+    contextCookieMaxAge: positive(raw.contextCookieMaxAge, 1800),
+    ...telemetryConfig(raw),
     protocol,
   });
 }

@@ -73,3 +73,72 @@ export function maskingOptions(privacy, siteSelector, blockSelector, maskClass) 
   }
   return { ...text, maskInputFn: maskInput, blockSelector: block || undefined };
 }
+
+// rrweb's own classes, on by default in record(): text under .rr-mask is
+// masked, an element with .rr-block is not recorded.
+const RR_MASK = '.rr-mask';
+const RR_BLOCK = '.rr-block';
+// Elements whose text the recording never shows as page text: scripts and
+// styles, and form fields (their content is a value, masked as an input).
+const SKIP = ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SELECT', 'TEXTAREA', 'OPTION'];
+const MAX_NODES = 200;
+
+/** @typedef {ReturnType<typeof maskingOptions>} MaskingOptions */
+
+/**
+ * @param {Element} el
+ * @param {string} selector
+ */
+function matches(el, selector) {
+  try {
+    return el.matches(selector);
+  } catch (e) {
+    return false;
+  }
+}
+
+/**
+ * Whether rrweb leaves this element out of the recording (it or an ancestor is blocked).
+ * @param {MaskingOptions} o
+ * @param {Element} el
+ */
+export const blocked = (o, el) => inside(el, [o.blockSelector, RR_BLOCK].filter(Boolean).join(', '));
+
+/**
+ * An element's text as the recording has it, whitespace collapsed, cut to
+ * `max` characters; null when the element is inside a blocked one (the
+ * recording holds nothing of it). Each text node is masked as rrweb masks it
+ * with these options: by maskTextFn when its parent is inside the mask selector.
+ * @param {MaskingOptions} o
+ * @param {Element} el
+ * @param {number} max
+ * @returns {string | null}
+ */
+export function recordedText(o, el, max) {
+  if (blocked(o, el)) return null;
+  const block = [o.blockSelector, RR_BLOCK].filter(Boolean).join(', ');
+  const mask = [o.maskTextSelector, RR_MASK].filter(Boolean).join(', ');
+  /** @type {string[]} */
+  const out = [];
+  let nodes = 0;
+  let chars = 0;
+  /** @param {Node} n */
+  const walk = (n) => {
+    for (let c = n.firstChild; c && nodes < MAX_NODES && chars <= max * 4; c = c.nextSibling) {
+      nodes++;
+      if (c.nodeType === 3) {
+        const text = c.nodeValue || '';
+        const parent = /** @type {HTMLElement} */ (n);
+        const shown = inside(parent, mask) ? o.maskTextFn(text, parent) : text;
+        out.push(shown);
+        chars += shown.length;
+      } else if (c.nodeType === 1) {
+        const e = /** @type {Element} */ (c);
+        if (SKIP.indexOf(e.tagName.toUpperCase()) < 0 && !matches(e, block)) walk(e);
+      }
+    }
+  };
+  walk(el);
+  const text = out.join('').replace(/\s+/g, ' ').trim();
+  return text.length > max ? text.slice(0, max) : text;
+}

@@ -8,6 +8,16 @@ import { buildPlugins } from './plugins.js';
 /** @typedef {import('@rrweb/types').eventWithTime} RrwebEvent */
 
 /**
+ * The site's block selector, plus the fields Django knows are sensitive when
+ * inputs are not all masked (privacy/fields.py): their values never leave.
+ * @param {RecorderConfig} cfg
+ */
+export function blockSelector(cfg) {
+  const sensitive = cfg.maskAllInputs ? null : cfg.sensitiveSelector;
+  return [cfg.blockSelector, sensitive].filter(Boolean).join(', ') || null;
+}
+
+/**
  * @param {RecorderConfig} cfg
  * @param {((e: RrwebEvent) => void) | undefined} emit undefined in a child frame: rrweb posts to the parent
  */
@@ -17,7 +27,7 @@ export function recordOptions(cfg, emit) {
     maskAllInputs: cfg.maskAllInputs,
     // Password fields are always masked; there is no way to unmask them.
     maskInputOptions: { password: true },
-    ...maskingOptions(cfg.privacy, cfg.maskTextSelector, cfg.blockSelector, cfg.maskClass),
+    ...maskingOptions(cfg.privacy, cfg.maskTextSelector, blockSelector(cfg), cfg.maskClass),
     checkoutEveryNms: cfg.checkoutEveryNms || undefined,
     plugins: buildPlugins(cfg.plugins || []),
     // Canvas images are taken at most `fps` times a second, in a worker, and only

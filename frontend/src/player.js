@@ -5,6 +5,7 @@
 // This file only wires the modules together.
 import { readConfig } from './config.js';
 import { StoredEvents, openLive } from './live.js';
+import { alignMarkers } from './markers.js';
 import { progressText, statusLine } from './status.js';
 import { fetchLines } from './stream.js';
 import { bindSeekButtons } from './seek.js';
@@ -23,6 +24,7 @@ async function main() {
   let player = null;
   const timeline = new Timeline(() => {
     player = mountPlayer(root, timeline.begin(), timeline.meta);
+    alignMarkers(document, root);
   });
   bindSeekButtons(document, () => player);
 

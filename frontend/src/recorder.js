@@ -1,6 +1,8 @@
 // django-session-replay recorder: rrweb events -> msgpack batches -> WebSocket,
-// exactly once (see docs/protocol.md). Loaded with <script defer> right after
-// the <script type="application/json" id="session-replay-config"> element.
+// exactly once (see docs/protocol.md). Built to recorder-main.js, which the
+// loader (loader.js, built to recorder.js, <script defer> right after the
+// <script type="application/json" id="session-replay-config"> element)
+// fetches after the page's load event; on its own it works as well.
 //
 // Flow: rrweb emit -> Batcher (pending events, cut into batches with the next
 // seq of this window, held in memory + sessionStorage) -> Transport (sent
@@ -10,6 +12,7 @@ import { record } from '@rrweb/record';
 import { canDeflate, deflate } from './codec.js';
 import { readConfig, recorderConfig, wsUrl } from './config.js';
 import { Batcher } from './batcher.js';
+import { ContextCookie } from './context-cookie.js';
 import { CONSENT_KEY, forgetAll, holdsBatches, optedOut, storedConsent } from './consent.js';
 import { beacon } from './beacon.js';
 import { Held } from './held.js';
@@ -22,16 +25,20 @@ import { scrubUrl, scrubWords } from './scrub.js';
 import { Session } from './session.js';
 import { webStore } from './storage.js';
 import { Transport } from './transport.js';
+import { pluginEvent, startTelemetry } from './telemetry/index.js';
+import { PLUGIN as IDENTIFY, identifyPayload } from './telemetry/identify.js';
 
 /** @typedef {import('./config.js').RecorderConfig} RecorderConfig */
-/** @typedef {{start(): void, stop(): void, track(name: string, data?: unknown): void, consent(given: boolean): void, readonly sessionId: string | null}} SessionReplayApi */
-/** @typedef {{start(): void, stop(): void, forget(): void, track(name: string, data?: unknown): void, readonly sessionId: string | null}} Recording */
+/** @typedef {{start(): void, stop(): void, track(name: string, data?: unknown): void, identify(id: unknown, traits?: unknown): void, consent(given: boolean): void, readonly sessionId: string | null}} SessionReplayApi */
+/** @typedef {{start(): void, stop(): void, forget(): void, track(name: string, data?: unknown): void, identify(id: unknown, traits?: unknown): void, readonly sessionId: string | null}} Recording */
 
 // The per-tab sampling decision, this client's own storage key.
 const SAMPLE_KEY = 'sr:sample';
 const CONFIG_ID = 'session-replay-config';
 const FULL_SNAPSHOT = 2; // rrweb EventType.FullSnapshot
 const META = 4; // rrweb EventType.Meta
+// The directory this script came from: its static files are never recorded as network traffic.
+const SCRIPT = typeof document === 'object' && document.currentScript ? /** @type {HTMLScriptElement} */ (document.currentScript).src : '';
 
 /**
  * What the hello frame says about the page.
@@ -47,6 +54,9 @@ function pageInfo(words) {
     viewport: [innerWidth | 0, innerHeight | 0],
   };
 }
+
+/** @param {RecorderConfig} cfg */
+const contextCookie = (cfg) => new ContextCookie(document, cfg.contextCookie, cfg.contextCookieMaxAge, location.protocol === 'https:');
 
 /**
  * @param {RecorderConfig} cfg
@@ -73,10 +83,13 @@ function create(cfg) {
     deflate: canDeflate ? deflate : null,
     compressed: pump,
   });
+  const cookie = contextCookie(cfg);
   const t = new Transport(wsUrl(cfg.ws, location.href), { hello, welcome, ack, closed, drain: pump }, cfg.protocol);
 
   /** @type {(() => void) | null} rrweb's stop function while recording */
   let stopRecording = null;
+  /** @type {ReturnType<typeof startTelemetry> | null} console, errors, network, page (telemetry/) while recording */
+  let telemetry = null;
   /** @type {string | null} session id welcomed on this page */
   let sid = null;
   /** @type {ReturnType<typeof setInterval> | 0} */
@@ -102,11 +115,10 @@ function create(cfg) {
       clearTimeout: (t) => clearTimeout(t),
     },
   );
-  if (tag) {
-    watchNavigations(window, (nav) => {
-      if (stopRecording && pagesLoaded) pages.navigated(nav);
-    });
-  }
+  watchNavigations(window, (nav) => {
+    if (telemetry) telemetry.navigated(); // the view it ends is left first
+    if (tag && stopRecording && pagesLoaded) pages.navigated(nav);
+  });
 
   function hello() {
     return {
@@ -120,12 +132,13 @@ function create(cfg) {
     };
   }
 
-  /** @param {{sid: string, token: string, seq: number}} m */
+  /** @param {{sid: string, token: string, seq: number, ctx?: string}} m */
   function welcome(m) {
     const now = Date.now();
     batcher.welcomed(m.sid, m.token, m.seq, now);
     session.welcomed(m.sid, m.token, now);
     sid = m.sid;
+    cookie.welcomed(m.ctx, now); // set only while recording
     flush();
   }
 
@@ -178,9 +191,11 @@ function create(cfg) {
       // rrweb's Meta event carries the page's URL: scrubbed like hello's.
       if (ev.type === META && ev.data && typeof ev.data.href === 'string') ev.data.href = scrubUrl(ev.data.href, words);
       batcher.add(ev);
+      if (telemetry) telemetry.saw(ev);
       if (ev.type === FULL_SNAPSHOT) snapshotTaken();
       const now = Date.now();
       if (session.touch(counter.sid, now) && t.ready) t.restart();
+      cookie.touched(now);
       if (batcher.pending.bytes >= cfg.flushBytes && t.ready && !soon) soon = setTimeout(tick, 0);
     } catch (e) {
       /* never throw into rrweb or the page */
@@ -217,6 +232,9 @@ function create(cfg) {
   }
 
   function halt() {
+    cookie.stopped();
+    if (telemetry) telemetry.stop();
+    telemetry = null;
     if (!stopRecording) return;
     try {
       stopRecording();
@@ -230,6 +248,7 @@ function create(cfg) {
   function hide() {
     try {
       if (stopRecording) pages.send(); // a view still waiting for its title
+      if (telemetry) telemetry.flush(); // requests still waiting for their timing entry
       if (batcher.empty) return;
       flush(true);
       batcher.held.saveAll();
@@ -267,7 +286,15 @@ function create(cfg) {
       } catch (e) {
         stopRecording = null;
       }
-      if (stopRecording) run();
+      if (!stopRecording) return;
+      cookie.started(Date.now()); // when this socket was welcomed before recording
+      run();
+      try {
+        const own = [new URL(cfg.ingest, location.href).href, t.url, SCRIPT.slice(0, SCRIPT.lastIndexOf('/') + 1)];
+        telemetry = startTelemetry(cfg, emit, own.filter(Boolean));
+      } catch (e) {
+        /* recording goes on without it */
+      }
     },
     stop() {
       halt();
@@ -281,6 +308,14 @@ function create(cfg) {
       if (!stopRecording) return;
       try {
         record.addCustomEvent(String(name), data);
+      } catch (e) {
+        /* silent */
+      }
+    },
+    identify(id, traits) {
+      try {
+        const payload = stopRecording && identifyPayload(id, traits);
+        if (payload) emit(pluginEvent(IDENTIFY, payload));
       } catch (e) {
         /* silent */
       }
@@ -331,6 +366,7 @@ function createChild(cfg) {
     forget() {
       this.stop();
     },
+    identify() {}, // the parent page's recorder holds the identity
     track(name, data) {
       try {
         if (stopRecording) record.addCustomEvent(String(name), data);
@@ -343,16 +379,17 @@ function createChild(cfg) {
 }
 
 /** Does nothing: page code may call the API whether or not we record. */
-const inert = { start() {}, stop() {}, track() {}, consent() {}, sessionId: null };
+const inert = { start() {}, stop() {}, track() {}, identify() {}, consent() {}, sessionId: null };
 
 /**
  * The page's API around a recording made only when it is first needed: until
  * then nothing is written to storage (see consent.js).
  * @param {() => Recording} make
  * @param {number} sampleRate
+ * @param {() => void} forgetCookie deletes the context cookie (another tab of this site may have set it)
  * @returns {{api: SessionReplayApi, begin: () => void, make: () => Recording}}
  */
-function lazyRecording(make, sampleRate) {
+function lazyRecording(make, sampleRate, forgetCookie) {
   /** @type {Recording | null} */
   let r = null;
   const made = () => r || (r = make());
@@ -378,12 +415,16 @@ function lazyRecording(make, sampleRate) {
     track(name, data) {
       if (r) r.track(name, data);
     },
+    identify(id, traits) {
+      if (r) r.identify(id, traits);
+    },
     consent(given) {
       local.set(CONSENT_KEY, given ? '1' : '0');
       if (given) return begin();
       if (r) r.forget();
       r = null;
       forgetAll([local, tab]);
+      forgetCookie();
     },
     get sessionId() {
       return r ? r.sessionId : null;
@@ -394,28 +435,36 @@ function lazyRecording(make, sampleRate) {
 
 function init() {
   const w = /** @type {Window & {SessionReplay?: SessionReplayApi}} */ (window);
-  if (w.SessionReplay) return;
+  // The loader's API (loader.js): this recorder takes it over and gets the
+  // calls the page made meanwhile, in order.
+  const loader = /** @type {any} */ (w.SessionReplay);
+  const queued = loader && typeof loader._attach === 'function' ? loader : null;
+  if (w.SessionReplay && !queued) return;
+  /** @param {SessionReplayApi} api */
+  const take = (api) => {
+    w.SessionReplay = api;
+    if (queued) queued._attach(api);
+  };
   const cfg = recorderConfig(readConfig(CONFIG_ID));
   const role = cfg ? frameRole(window, CONFIG_ID, cfg.recordCrossOriginIframes) : 'top';
   // Staff (by the server's word), Global Privacy Control or Do Not Track: this
   // page records nothing and writes nothing.
   const nav = typeof navigator === 'object' ? navigator : {};
   if (!cfg || optedOut(cfg, nav, /** @type {any} */ (window))) {
-    w.SessionReplay = inert; // the API still exists, so page code calling it never breaks
+    take(inert); // the API still exists, so page code calling it never breaks
     return;
   }
   if (role === 'child') {
     const child = createChild(cfg);
-    w.SessionReplay = { ...child, consent() {} }; // the parent page holds consent
     if (cfg.autostart) child.start();
+    take({ ...child, consent() {} }); // the parent page holds consent
     return;
   }
   if (role !== 'top' || typeof WebSocket !== 'function') {
-    w.SessionReplay = inert;
+    take(inert);
     return;
   }
-  const lazy = lazyRecording(() => create(cfg), cfg.sampleRate);
-  w.SessionReplay = lazy.api;
+  const lazy = lazyRecording(() => create(cfg), cfg.sampleRate, () => contextCookie(cfg).stopped());
   try {
     // Batches an earlier page of this tab left are delivered even if this
     // page does not record (yet): they were recorded with consent.
@@ -425,6 +474,11 @@ function init() {
   } catch (e) {
     /* silent: the page must never see an error from us */
   }
+  take(lazy.api);
 }
 
-init();
+try {
+  init();
+} catch (e) {
+  /* silent: the page must never see an error from us */
+}

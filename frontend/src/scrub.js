@@ -39,3 +39,60 @@ export function scrubUrl(url, words) {
  */
 export const scrubWords = (list) =>
   Array.isArray(list) ? list.filter((w) => typeof w === 'string' && w).map((w) => w.toLowerCase()) : [];
+
+// Free text (console output, error messages and stacks, network bodies)
+// loses e-mail addresses, card numbers (only digit runs that pass the Luhn
+// check, so order numbers and timestamps stay) and bearer tokens, then the
+// config's own scrubPatterns.
+const EMAIL = /[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/g;
+const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
+const BEARER = /\b(Bearer\s+)[\w.~+/=-]+/gi;
+/** Names the server may list for the built-ins above (always applied). */
+const BUILT_INS = ['email', 'card', 'bearer'];
+
+/** @param {string} digits */
+export function luhn(digits) {
+  let sum = 0;
+  for (let i = digits.length - 1, odd = false; i >= 0; i--, odd = !odd) {
+    let d = +digits[i];
+    if (odd && (d *= 2) > 9) d -= 9;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * The config's extra patterns, compiled; names of built-ins and broken regexes are skipped.
+ * @param {unknown} list regex sources
+ * @returns {RegExp[]}
+ */
+export function scrubPatterns(list) {
+  /** @type {RegExp[]} */
+  const out = [];
+  if (Array.isArray(list)) {
+    for (const p of list) {
+      if (typeof p !== 'string' || !p || BUILT_INS.includes(p)) continue;
+      try {
+        const re = new RegExp(p, 'g');
+        if (!re.test('')) out.push(re); // one matching nothing would match everywhere
+      } catch (e) {
+        /* not a regex this browser knows */
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * @param {string} text
+ * @param {RegExp[]} patterns from scrubPatterns()
+ * @returns {string}
+ */
+export function scrubText(text, patterns) {
+  let s = text
+    .replace(EMAIL, '[email]')
+    .replace(CARD, (m) => (luhn(m.replace(/\D/g, '')) ? '[card]' : m))
+    .replace(BEARER, '$1[token]');
+  for (const p of patterns) s = s.replace(p, '[redacted]');
+  return s;
+}

@@ -35,7 +35,7 @@ const PACE_WINDOW_MS = 1000;
 /**
  * @typedef {Object} TransportHandlers
  * @property {() => Record<string, unknown>} hello the hello frame to send
- * @property {(msg: {sid: string, token: string, seq: number}) => void} welcome
+ * @property {(msg: {sid: string, token: string, seq: number, ctx?: string}) => void} welcome
  * @property {(seq: number) => void} ack
  * @property {(c: Closed) => void} closed
  * @property {() => void} drain sending may go on (the pacing window moved)

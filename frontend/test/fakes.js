@@ -90,3 +90,24 @@ export class FakeSocket {
 export function serverConfig() {
   return JSON.parse(readFileSync(new URL('./server-config.json', import.meta.url), 'utf8'));
 }
+
+/** A document.cookie that keeps what was written: the jar, and every write. */
+export function cookieJar() {
+  const jar = new Map();
+  const writes = [];
+  return {
+    jar,
+    writes,
+    get cookie() {
+      return [...jar].map(([k, v]) => `${k}=${v.value}`).join('; ');
+    },
+    set cookie(s) {
+      writes.push(s);
+      const [pair, ...attrs] = s.split('; ');
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      const maxAge = Number((attrs.find((a) => a.startsWith('max-age=')) || 'max-age=-1').slice(8));
+      if (maxAge <= 0) jar.delete(name);
+      else jar.set(name, { value, attrs });
+    },
+  };
+}

@@ -32,3 +32,13 @@ test('canvas stays off when its sampling block is unusable, or the flag is not e
   assert.equal(truthy && truthy.recordCanvas, false);
   assert.equal(truthy && truthy.recordCrossOriginIframes, false);
 });
+
+test('fields Django knows are sensitive are blocked only when inputs are not all masked', () => {
+  const sensitiveSelector = '[name="username"], [data-session-replay-mask]';
+  const masked = recorderConfig({ ...serverConfig(), sensitiveSelector });
+  assert.equal(recordOptions(/** @type {any} */ (masked), undefined).blockSelector, 'input[type="hidden" i]');
+  const open = recorderConfig({ ...serverConfig(), maskAllInputs: false, sensitiveSelector });
+  const o = recordOptions(/** @type {any} */ (open), undefined);
+  assert.equal(o.blockSelector, `input[type="hidden" i], ${sensitiveSelector}`);
+  assert.deepEqual(o.maskInputOptions, { password: true }); // passwords masked either way
+});

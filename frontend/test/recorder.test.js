@@ -2,7 +2,7 @@
 // anyway, so page code calling window.SessionReplay never breaks.
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeSocket, MemoryStorage, serverConfig } from './fakes.js';
+import { FakeSocket, MemoryStorage, cookieJar, serverConfig } from './fakes.js';
 
 let page = 0;
 /** Loads a fresh copy of recorder.js on a page whose config element holds `json`. */
@@ -10,10 +10,15 @@ async function loadOnPage(json, nav = {}, stored = {}) {
   globalThis.window = globalThis;
   Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true, writable: true });
   delete globalThis.SessionReplay;
-  globalThis.document = {
-    getElementById: (id) => (id === 'session-replay-config' && json !== null ? { textContent: json } : null),
-    addEventListener() {},
-  };
+  const jar = cookieJar();
+  globalThis.document = Object.defineProperties(
+    {
+      getElementById: (id) => (id === 'session-replay-config' && json !== null ? { textContent: json } : null),
+      addEventListener() {},
+    },
+    { cookie: Object.getOwnPropertyDescriptor(jar, 'cookie') },
+  );
+  globalThis.document.jar = jar;
   globalThis.addEventListener = () => {};
   globalThis.location = new URL('https://site.example/page');
   globalThis.WebSocket = FakeSocket; // so only the config decides
@@ -33,6 +38,7 @@ function assertInert(api) {
   assert.equal(api.sessionId, null);
   api.start();
   api.track('x', { a: 1 });
+  api.identify('user-1', { plan: 'pro' });
   api.stop();
   assert.equal(globalThis.sessionStorage.length, 0, 'nothing recorded, nothing stored');
 }
@@ -43,6 +49,8 @@ test('a complete config makes a recorder (the control for the cases below)', asy
   const api = await loadOnPage(JSON.stringify({ ...serverConfig(), autostart: false }));
   assert.equal(isRecorder(api), true);
   assert.equal(api.sessionId, null);
+  api.identify('user-1', { plan: 'pro' }); // not recording yet: ignored, never an error
+  api.identify({ not: 'an id' });
 });
 
 test('no config element', async () => {
@@ -75,13 +83,17 @@ test('autostart off: nothing is written to storage before consent', async (t) =>
   const api = await loadOnPage(JSON.stringify({ ...serverConfig(), autostart: false }));
   assert.equal(isRecorder(api), true);
   api.track('before consent', {});
+  api.stop();
+  assert.deepEqual(globalThis.document.jar.writes, [], 'no cookie written, not even a deletion');
   assert.deepEqual(keysOf(globalThis.localStorage), []);
   assert.deepEqual(keysOf(globalThis.sessionStorage), [], 'not even the sampling decision');
   api.consent(true);
   assert.equal(globalThis.localStorage.getItem('sr:consent'), '1');
   assert.ok(keysOf(globalThis.sessionStorage).includes('sr:sample'));
   assert.ok(keysOf(globalThis.sessionStorage).includes('sr:win'), 'recording made its window');
+  globalThis.document.jar.jar.set('sr_ctx', { value: 'set-by-another-tab', attrs: [] });
   api.consent(false); // withdrawn: everything of ours goes but the choice
+  assert.equal(globalThis.document.cookie, '', 'the context cookie too');
   assert.deepEqual(keysOf(globalThis.localStorage), ['sr:consent']);
   assert.equal(globalThis.localStorage.getItem('sr:consent'), '0');
   assert.deepEqual(keysOf(globalThis.sessionStorage), []);

@@ -17,3 +17,18 @@ test('URLs without such parameters, or that are no URL, come back as they were',
   }
   assert.equal(scrubUrl('https://a.example/?token=1', []), 'https://a.example/?token=1');
 });
+
+test('free text loses e-mails, Luhn-valid card numbers and bearer tokens; other digit runs stay', async () => {
+  const { luhn, scrubPatterns, scrubText } = await import('../src/scrub.js');
+  assert.equal(luhn('4111111111111111'), true);
+  assert.equal(luhn('4111111111111112'), false);
+  assert.equal(scrubText('paid with 4111 1111 1111 1111 ok', []), 'paid with [card] ok');
+  assert.equal(scrubText('card 4111-1111-1111-1111', []), 'card [card]');
+  assert.equal(scrubText('order 1234567812345678 kept', []), 'order 1234567812345678 kept', 'fails Luhn: not a card');
+  assert.equal(scrubText('ts 1718000000000', []), 'ts 1718000000000');
+  assert.equal(scrubText('to ann.lee+x@mail.example.org!', []), 'to [email]!');
+  assert.equal(scrubText('Authorization: Bearer eyJhbGciOi.J9.x-y_z', []), 'Authorization: Bearer [token]');
+  const custom = scrubPatterns(['ACME-\\d+', 'email', '([', '']);
+  assert.equal(custom.length, 1, 'built-in names and broken regexes are skipped');
+  assert.equal(scrubText('ref ACME-42 and ACME-7', custom), 'ref [redacted] and [redacted]');
+});

@@ -12,6 +12,8 @@ class SessionReplayConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
         from .live import receivers as live_receivers  # noqa: F401  (logout closes live sockets)
         from .privacy import erasure
+        from .server import links
         from .storage import receivers  # noqa: F401  (deletes chunk objects with their rows)
 
         erasure.connect()  # a deleted user's sessions go too (USER_DELETION)
+        links.connect()  # LINK_MODELS saved during a recorded request

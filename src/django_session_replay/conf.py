@@ -73,6 +73,11 @@ class Settings:
         return int(_get("IDLE_TIMEOUT"))
 
     @property
+    def ACTIVE_WINDOW(self) -> int:
+        """Seconds since its last activity a session is still shown as Active."""
+        return int(_get("ACTIVE_WINDOW"))
+
+    @property
     def MAX_DURATION(self) -> int:
         return int(_get("MAX_DURATION"))
 
@@ -84,6 +89,11 @@ class Settings:
     @property
     def MASK_TEXT_PATTERNS(self) -> list[str]:
         return list(_get("MASK_TEXT_PATTERNS"))
+
+    @property
+    def MASK_FIELDS(self) -> list[str]:
+        """Form field names whose values never leave the browser (privacy/fields.py)."""
+        return list(_get("MASK_FIELDS"))
 
     @property
     def SCRUB_QUERY_PARAMETERS(self) -> list[str]:
@@ -176,6 +186,64 @@ class Settings:
         return bool(_get("MASK_ALL_INPUTS"))
 
     @property
+    def RECORD_CONSOLE(self) -> bool:
+        return bool(_get("RECORD_CONSOLE"))
+
+    @property
+    def CONSOLE_MAX_RECORDS(self) -> int:
+        """Console records the recorder sends per page view."""
+        return int(_get("CONSOLE_MAX_RECORDS"))
+
+    @property
+    def RECORD_ERRORS(self) -> bool:
+        return bool(_get("RECORD_ERRORS"))
+
+    @property
+    def RECORD_NETWORK(self) -> bool:
+        return bool(_get("RECORD_NETWORK"))
+
+    @property
+    def NETWORK_RECORD_HEADERS(self) -> bool:
+        return bool(_get("NETWORK_RECORD_HEADERS"))
+
+    @property
+    def NETWORK_BODY_URLS(self) -> list[str]:
+        """Regular expressions; a request whose absolute URL matches one keeps its bodies."""
+        return [str(pattern) for pattern in _get("NETWORK_BODY_URLS")]
+
+    @property
+    def NETWORK_MAX_BODY_BYTES(self) -> int:
+        return int(_get("NETWORK_MAX_BODY_BYTES"))
+
+    @property
+    def NETWORK_REDACT_HEADERS(self) -> list[str]:
+        return [str(name) for name in _get("NETWORK_REDACT_HEADERS")]
+
+    @property
+    def RECORD_PERFORMANCE(self) -> bool:
+        return bool(_get("RECORD_PERFORMANCE"))
+
+    @property
+    def RECORD_INTERACTIONS(self) -> bool:
+        """Clicks and focus on form fields (never values) reach the timeline."""
+        return bool(_get("RECORD_INTERACTIONS"))
+
+    @property
+    def SCRUB_PATTERNS(self) -> list[str]:
+        """Built-in names ("email", "card", "bearer") or regular expressions."""
+        return [str(pattern) for pattern in _get("SCRUB_PATTERNS")]
+
+    @property
+    def IP_ADDRESSES(self) -> str:
+        """truncate, full or none: the visitor's address a session keeps."""
+        return str(_get("IP_ADDRESSES"))
+
+    @property
+    def TRUSTED_PROXIES(self) -> list[str]:
+        """Addresses or CIDR networks whose X-Forwarded-For header is believed."""
+        return [str(entry).strip() for entry in _get("TRUSTED_PROXIES")]
+
+    @property
     def MASK_TEXT_SELECTOR(self) -> str | None:
         selector = _get("MASK_TEXT_SELECTOR")
         return None if selector is None else str(selector)
@@ -239,8 +307,23 @@ class Settings:
         return int(_get("AUDIT_RETENTION_DAYS"))
 
     @property
+    def ENCRYPTION_KEYS(self) -> list[str]:
+        """AES-256-GCM keys for batches and chunks at rest, newest first; [] is off."""
+        return list(_get("ENCRYPTION_KEYS"))
+
+    @property
     def LIVE_GROUPS(self) -> bool:
         return bool(_get("LIVE_GROUPS"))
+
+    @property
+    def CONTEXT_COOKIE(self) -> str:
+        """The cookie holding the signed ``"<sid>:<win>"`` (server/context.py)."""
+        return str(_get("CONTEXT_COOKIE"))
+
+    @property
+    def LINK_MODELS(self) -> list[str]:
+        """Models ("app_label.ModelName") whose saves in a recorded request are linked."""
+        return [str(label) for label in _get("LINK_MODELS")]
 
     @property
     def TASK_BACKEND(self) -> str | None:
@@ -252,6 +335,68 @@ class Settings:
     def REPLAY_ALLOWED_SOURCES(self) -> list[str]:
         """CSP sources a replay may load from besides the recorded site and the admin."""
         return [str(source) for source in _get("REPLAY_ALLOWED_SOURCES")]
+
+    @property
+    def RAGE_CLICK_COUNT(self) -> int:
+        """Clicks within RAGE_CLICK_WINDOW_MS and RAGE_CLICK_RADIUS_PX that make a rage click."""
+        return int(_get("RAGE_CLICK_COUNT"))
+
+    @property
+    def RAGE_CLICK_WINDOW_MS(self) -> int:
+        return int(_get("RAGE_CLICK_WINDOW_MS"))
+
+    @property
+    def RAGE_CLICK_RADIUS_PX(self) -> int:
+        return int(_get("RAGE_CLICK_RADIUS_PX"))
+
+    @property
+    def DEAD_CLICK_TIMEOUT_MS(self) -> int:
+        """A click on a link, button or input with no reaction this long is dead."""
+        return int(_get("DEAD_CLICK_TIMEOUT_MS"))
+
+    @property
+    def ERROR_CLICK_WINDOW_MS(self) -> int:
+        """A JS error or failed request this soon after a click makes it an error click."""
+        return int(_get("ERROR_CLICK_WINDOW_MS"))
+
+    @property
+    def THRASHING_DIRECTION_CHANGES(self) -> int:
+        """Reversals of the cursor within THRASHING_WINDOW_MS that make thrashing."""
+        return int(_get("THRASHING_DIRECTION_CHANGES"))
+
+    @property
+    def THRASHING_WINDOW_MS(self) -> int:
+        return int(_get("THRASHING_WINDOW_MS"))
+
+    @property
+    def QUICK_BACK_MS(self) -> int:
+        """A page left this soon for the page before it is a quick back."""
+        return int(_get("QUICK_BACK_MS"))
+
+    @property
+    def SUMMARY_BACKEND(self) -> str:
+        """Dotted path of the Summariser that tells a session in sentences."""
+        return str(_get("SUMMARY_BACKEND"))
+
+    @property
+    def LLM_BASE_URL(self) -> str | None:
+        """An OpenAI-compatible API's base URL (…/v1); None: no LLM is used."""
+        url = _get("LLM_BASE_URL")
+        return None if url is None else str(url).rstrip("/")
+
+    @property
+    def LLM_MODEL(self) -> str | None:
+        model = _get("LLM_MODEL")
+        return None if model is None else str(model)
+
+    @property
+    def LLM_API_KEY(self) -> str | None:
+        key = _get("LLM_API_KEY")
+        return None if key is None else str(key)
+
+    @property
+    def LLM_TIMEOUT(self) -> int:
+        return int(_get("LLM_TIMEOUT"))
 
     @property
     def PROCESSORS(self) -> list[str]:

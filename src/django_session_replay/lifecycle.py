@@ -6,6 +6,12 @@ would take the session past MAX_SESSION_EVENTS or MAX_SESSION_BYTES. The
 queryset filters (models.py), resume (ingest/sessions.py), the caps
 (ingest/store.py), closing idle sessions and what the recorder is told
 (recorder.py) all use these functions.
+
+Whether a session is *active* (someone is there now: the list's status, its
+filter, the API's ``active``, live viewing) is a shorter, separate window,
+ACTIVE_WINDOW: a connected recorder touches its session's last activity while
+it pings (ingest/presence.py), so a quiet open tab stays active and a closed
+one turns inactive within ACTIVE_WINDOW, though it may still resume.
 """
 
 from __future__ import annotations
@@ -31,6 +37,21 @@ def idle_cutoff(now: datetime | None = None) -> datetime:
 def duration_cutoff(now: datetime | None = None) -> datetime:
     """Sessions started before this are at their maximum duration."""
     return (now or timezone.now()) - timedelta(seconds=conf.MAX_DURATION)
+
+
+def active_cutoff(now: datetime | None = None) -> datetime:
+    """Sessions whose last activity is older than this are no longer active."""
+    return (now or timezone.now()) - timedelta(seconds=conf.ACTIVE_WINDOW)
+
+
+def is_active(session: ReplaySession, now: datetime | None = None) -> bool:
+    """Recording now: not ended, activity within ACTIVE_WINDOW, below MAX_DURATION."""
+    now = now or timezone.now()
+    return (
+        session.ended is None
+        and session.last_activity >= active_cutoff(now)
+        and session.created >= duration_cutoff(now)
+    )
 
 
 def may_continue(session: ReplaySession, now: datetime | None = None) -> bool:

@@ -10,11 +10,13 @@ from django.urls import reverse
 
 from . import lifecycle
 from .conf import conf
+from .privacy import patterns
 from .privacy.modes import MASK_CLASS, mode_config
 from .timeline.pages import TAG as PAGE_EVENT_TAG
 from .wire import codes, frames
 
 HIDDEN_INPUTS = 'input[type="hidden" i]'
+CONSOLE_MAX_CHARS = 5000  # per console argument, as serialised
 
 
 def clamp_rate(value: Any) -> float:
@@ -48,6 +50,30 @@ def protocol_rules() -> dict[str, Any]:
     }
 
 
+def telemetry_config(
+    *, console: bool, errors: bool, network: bool, performance: bool
+) -> dict[str, Any]:
+    """What the recorder captures besides the DOM (docs/recording.md); None
+    arguments of the tag were already replaced by the settings."""
+    return {
+        "console": {
+            "enabled": bool(console),
+            "maxRecords": conf.CONSOLE_MAX_RECORDS,
+            "maxChars": CONSOLE_MAX_CHARS,
+        },
+        "errors": {"enabled": bool(errors)},
+        "network": {
+            "enabled": bool(network),
+            "headers": conf.NETWORK_RECORD_HEADERS,
+            "bodyUrls": conf.NETWORK_BODY_URLS,
+            "maxBodyBytes": conf.NETWORK_MAX_BODY_BYTES,
+            "redactHeaders": patterns.redacted_headers(),
+        },
+        "performance": {"enabled": bool(performance)},
+        "scrubPatterns": patterns.sources(),
+    }
+
+
 def recorder_config(
     *,
     sample_rate: Any,
@@ -57,6 +83,11 @@ def recorder_config(
     record_canvas: bool = False,
     record_cross_origin_iframes: bool = False,
     privacy: str | None = None,
+    record_console: bool | None = None,
+    record_errors: bool | None = None,
+    record_network: bool | None = None,
+    record_performance: bool | None = None,
+    record_interactions: bool | None = None,
 ) -> dict[str, Any]:
     return {
         "v": frames.VERSION,
@@ -91,5 +122,29 @@ def recorder_config(
         "canvas": {"fps": conf.CANVAS_FPS, "quality": conf.CANVAS_QUALITY, "type": "image/webp"},
         "recordCrossOriginIframes": bool(record_cross_origin_iframes),
         "pageEventTag": PAGE_EVENT_TAG,
+        **telemetry_config(
+            console=conf.RECORD_CONSOLE if record_console is None else record_console,
+            errors=conf.RECORD_ERRORS if record_errors is None else record_errors,
+            network=conf.RECORD_NETWORK if record_network is None else record_network,
+            performance=(
+                conf.RECORD_PERFORMANCE if record_performance is None else record_performance
+            ),
+        ),
+        # Clicks (target tag, id, classes, masked text) and focus on form fields, never values.
+        "interactions": {
+            "enabled": bool(
+                conf.RECORD_INTERACTIONS if record_interactions is None else record_interactions
+            ),
+            # What the recorder watches itself (telemetry/signals.js; timeline/signals.py).
+            "signals": {
+                "deadClickMs": conf.DEAD_CLICK_TIMEOUT_MS,
+                "thrashingChanges": conf.THRASHING_DIRECTION_CHANGES,
+                "thrashingWindowMs": conf.THRASHING_WINDOW_MS,
+            },
+        },
+        # The welcome's ctx goes into this first-party cookie, read by the server's
+        # ServerTimelineMiddleware; it expires with the session's idle timeout.
+        "contextCookie": conf.CONTEXT_COOKIE,
+        "contextCookieMaxAge": conf.IDLE_TIMEOUT,
         "protocol": protocol_rules(),
     }

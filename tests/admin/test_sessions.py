@@ -130,3 +130,65 @@ def test_only_a_superuser_places_and_releases_a_legal_hold(client: Client) -> No
         response = client.post(CHANGELIST, {"action": action, "_selected_action": [str(sid)]})
         assert response.status_code == 302
         assert ReplaySession.objects.get(pk=sid).legal_hold is held
+
+
+def test_changelist_filters_and_search_by_what_happened(client: Client) -> None:
+    from tests.api.test_timeline import session
+    from tests.timeline.test_moments import custom
+    from tests.timeline.test_telemetry import START, console, page_view
+
+    login(client, permission=True)
+    failing = session([page_view("http://x/products/", START),
+                       console("error", "card declined", ts=START + 1)])  # fmt: skip
+    tracked = session([custom("checkout-started", {}, START)])
+
+    def listed(query: str) -> set[str]:
+        response = client.get(f"{CHANGELIST}?{query}")
+        assert response.status_code == 200
+        assert "?e=1" not in response.get("Location", "")
+        page = response.content.decode()
+        return {str(sid) for sid in (failing, tracked) if replay_url(sid) in page}
+
+    assert listed("") == {str(failing), str(tracked)}
+    assert listed("has_errors=true") == {str(failing)}
+    assert listed("has_errors=false") == {str(tracked)}
+    assert listed("event=checkout-started") == {str(tracked)}
+    assert listed("visited=/products/") == {str(failing)}
+    assert listed("q=declined") == {str(failing)}
+    assert listed("q=visitor-1") == {str(failing), str(tracked)}  # search_fields still apply
+    page = client.get(CHANGELIST).content.decode()
+    assert "checkout-started" in page  # the event filter offers the tracked names
+
+
+def test_the_replay_page_marks_signals_and_errors_along_the_tab(client: Client) -> None:
+    """Each signal and error of the tab shown is a marker: a button named by
+    its kind, time and label that seeks the player there, placed along the
+    tab's recorded length; other moments and other tabs are not marked."""
+    import re
+
+    from django_session_replay.models import TimelineEntry
+
+    login(client, permission=True)
+    start = 1_700_000_000_000
+    sid = record([events(2, start=start), events(1, start=start + 10_000)]).session_id
+
+    def row(kind: str, ts: int, label: str, level: str = "", window: str = "tab-1") -> None:
+        TimelineEntry.objects.create(session_id=sid, window=window, page=1, ts=ts, kind=kind,
+                                     label=label, level=level)  # fmt: skip
+
+    row("rage_click", start + 2_500, 'button#buy "Add to cart" ×5', "warn")
+    row("js_error", start + 5_000, "TypeError: x is undefined", "error")
+    row("console", start + 6_000, "just a warning", "warn")  # not an error: no marker
+    row("click", start + 7_000, "button#ok")  # a plain click: no marker
+    row("dead_click", start + 8_000, "button#noop", "warn", window="tab-2")  # another tab
+    page = client.get(replay_url(sid)).content.decode()
+    marks = re.findall(
+        r'style="left: ([\d.]+)%">\s*<button[^>]*'
+        r'data-session-replay-ts="(\d+)"[^>]*aria-label="([^"]*)"',
+        page,
+    )
+    assert [(float(left), int(ts), name) for left, ts, name in marks] == [
+        (25.0, start + 2_500, "Rage click at 0:02: button#buy &quot;Add to cart&quot; ×5"),
+        (50.0, start + 5_000, "JS error at 0:05: TypeError: x is undefined"),
+    ]
+    assert 'aria-label="Markers"' in page

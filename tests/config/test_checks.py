@@ -17,6 +17,7 @@ from django.test import override_settings
 from django_session_replay.config.checks import check_settings
 from django_session_replay.config.spec import KEYS
 from django_session_replay.ingest.pipeline import Processor
+from django_session_replay.storage.encryption import new_key
 
 
 class Valid(Processor):
@@ -104,6 +105,20 @@ def test_e011_without_a_close_key_points_at_the_docs() -> None:
         ("MASK_TEXT_PATTERNS", ["(unclosed"]),
         ("MASK_TEXT_PATTERNS", ["x*"]),  # matches the empty text
         ("MASK_TEXT_PATTERNS", "\\d+"),  # one string, not a list
+        ("NETWORK_BODY_URLS", ["^https://api\\.example/(v1"]),
+        ("NETWORK_BODY_URLS", [""]),
+        ("NETWORK_BODY_URLS", "^https://"),
+        ("NETWORK_MAX_BODY_BYTES", 0),
+        ("NETWORK_REDACT_HEADERS", ["x-secret: 1"]),
+        ("CONSOLE_MAX_RECORDS", 0),
+        ("RECORD_CONSOLE", "on"),
+        ("SCRUB_PATTERNS", ["email", "[0-9"]),
+        ("SCRUB_PATTERNS", ["\\d*"]),  # matches the empty text
+        ("IP_ADDRESSES", "anonymize"),
+        ("IP_ADDRESSES", None),
+        ("TRUSTED_PROXIES", ["10.0.0.0/33"]),
+        ("TRUSTED_PROXIES", ["proxy.internal"]),
+        ("TRUSTED_PROXIES", "10.0.0.1"),
     ],
 )
 def test_e012_a_value_that_breaks_its_rule(name: str, value: Any) -> None:
@@ -112,6 +127,23 @@ def test_e012_a_value_that_breaks_its_rule(name: str, value: Any) -> None:
     assert message.msg.startswith(f"SESSION_REPLAY[{name!r}] ")
     assert message.msg.endswith(f"; it is {value!r}.")
     assert message.hint == f"The default is {KEYS[name].default!r}; see docs/configuration.md."
+
+
+def test_telemetry_settings_that_are_fine() -> None:
+    assert not checked(
+        {
+            "NETWORK_BODY_URLS": [".*", "^https://api\\.example/"],
+            "SCRUB_PATTERNS": ["card", "ORD-\\d{6}"],
+            "TRUSTED_PROXIES": ["10.0.0.0/8", "2001:db8::/32", "127.0.0.1", "10.1.2.3/8"],
+            "IP_ADDRESSES": "full",
+            "NETWORK_REDACT_HEADERS": ["X-Session-Secret"],
+        }
+    )
+
+
+def test_a_bad_body_url_pattern_fails_the_check_command() -> None:
+    refused = check_command_refuses({"NETWORK_BODY_URLS": ["(api"]})
+    assert "SESSION_REPLAY['NETWORK_BODY_URLS'] holds '(api', which is not a regular" in refused
 
 
 def test_e012_through_the_check_command() -> None:
@@ -195,3 +227,19 @@ def test_e014_processors_are_importable_processor_subclasses(
 def test_e014_waits_for_known_keys() -> None:
     value = {"PROCESSORS": ["no.such.Processor"], "SAMPLE_RAT": 1}
     assert ids(checked(value)) == ["django_session_replay.E011"]
+
+
+@pytest.mark.parametrize(
+    "keys, problem",
+    [
+        (["c2hvcnQ="], "at position 0 of 5 bytes, not 32"),
+        ([new_key(), "not base64 at all!"], "at position 1 that is not URL-safe base64"),
+        (["A" * 43 + "="] * 2, "the same key twice"),
+    ],
+)
+def test_e012_encryption_keys_are_checked_and_never_printed(keys: list[str], problem: str) -> None:
+    (message,) = checked({"ENCRYPTION_KEYS": keys})
+    assert message.id == "django_session_replay.E012"
+    assert problem in message.msg
+    assert message.msg.endswith("; it is not shown (a secret).")
+    assert not any(key[:10] in message.msg for key in keys)

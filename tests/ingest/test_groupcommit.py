@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import OperationalError
 
-from django_session_replay.ingest import store
+from django_session_replay.ingest import db, store
 from django_session_replay.models import Batch, ReplaySession
 from tests.conftest import Client, events
 
@@ -74,3 +74,58 @@ async def test_a_failed_commit_acks_nothing_and_the_resend_is_stored(
         await client.send(t="batch", seq=1, events=events(2))
         assert await client.receive() == {"t": "ack", "seq": 1}
     assert await Batch.objects.filter(session_id=welcome["sid"]).acount() == 1
+
+
+async def test_a_sqlite_lock_conflict_is_tried_again_and_acked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite fails one of two deadlocking transactions at once; the group's
+    rolled back whole, so the committer tries it again instead of refusing it."""
+    append_batches = store.append_batches
+    conflicts = [OperationalError("database is locked")] * 2
+
+    def locked_twice(items: list[Any]) -> list[Any]:
+        if conflicts:
+            raise conflicts.pop()
+        return append_batches(items)
+
+    monkeypatch.setattr(db, "LOCK_RETRY_DELAY", 0.01)
+    async with Client() as client:
+        welcome = await client.hello()
+        monkeypatch.setattr(store, "append_batches", locked_twice)
+        await client.send(t="batch", seq=1, events=events(2))
+        assert await client.receive() == {"t": "ack", "seq": 1}
+    assert not conflicts
+    assert await Batch.objects.filter(session_id=welcome["sid"]).acount() == 1
+
+
+async def test_commits_wait_while_the_processors_backlog_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Acks come before the processors run; a backlog of unprocessed batches
+    past MAX_UNPROCESSED_BYTES holds the next commit back until they catch up."""
+    from django_session_replay.ingest import groupcommit, pipeline
+
+    release = asyncio.Event()
+    ran: list[int] = []
+
+    async def slow_run(stored: Any) -> None:
+        await release.wait()
+        ran.extend(item.batch.seq for item in stored)
+
+    monkeypatch.setattr(pipeline, "run", slow_run)
+    monkeypatch.setattr(groupcommit, "MAX_UNPROCESSED_BYTES", 1)
+    async with Client() as client:
+        await client.hello()
+        await client.send(t="batch", seq=1, events=events(2))
+        assert await client.receive() == {"t": "ack", "seq": 1}  # its run waits: acked anyway
+        await client.send(t="batch", seq=2, events=events(2, start=50))
+        assert await client.comm.receive_nothing(timeout=0.3)  # held: batch 1 is unprocessed
+        release.set()
+        assert await client.receive() == {"t": "ack", "seq": 2}
+    for _ in range(50):
+        if ran == [1, 2]:
+            break
+        await asyncio.sleep(0.02)
+    assert ran == [1, 2]
+    assert groupcommit.committer().unprocessed_bytes == 0

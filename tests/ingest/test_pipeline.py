@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -45,8 +46,10 @@ class Recording(pipeline.Processor):
     enough that an answer not waiting for it would come first."""
 
     seen: list[tuple[UUID, str, int]] = []
+    entered = threading.Event()  # set once a run is under way
 
     def process(self, stored: Sequence[pipeline.StoredBatch]) -> None:
+        self.entered.set()
         time.sleep(0.2)
         self.seen.extend((item.session_id, item.window, item.batch.seq) for item in stored)
 
@@ -56,6 +59,7 @@ def processors(settings: Any) -> Iterator[None]:
     """Only the two processors above, loaded afresh (pipeline.load caches per paths)."""
     settings.SESSION_REPLAY = {"PROCESSORS": [f"{__name__}.Raising", f"{__name__}.Recording"]}
     Recording.seen = []
+    Recording.entered.clear()
     pipeline.load.cache_clear()
     yield
     pipeline.load.cache_clear()
@@ -239,3 +243,62 @@ async def test_a_refused_batch_is_not_processed(processors: None, settings: Any)
         [2],
     )
     assert Recording.seen == [(opened.session_id, "tab-1", 2)]
+
+
+async def test_a_client_hanging_up_on_its_beacon_stops_no_later_run(processors: None) -> None:
+    """A beacon's request waits for the pipeline; the page that sent it may be
+    gone first (a closed tab). Its disconnect cancels the request, never the
+    run, nor the runs chained after it: every later batch is still processed."""
+    from asgiref.testing import ApplicationCommunicator
+
+    from tests.asgi import application
+
+    opened = await sync_to_async(record)([events(1)])
+    data = msgpack.packb(beacon_body(opened.token, [{"seq": 2, "events": events(2)}]))
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/session-replay/api/ingest",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"origin", b"http://testserver"),
+            (b"content-type", b"application/msgpack"),
+            (b"content-length", str(len(data)).encode()),
+        ],
+    }
+    beacon = ApplicationCommunicator(application, scope)
+    await beacon.send_input({"type": "http.request", "body": data})
+    await until(Recording.entered.is_set)  # stored, its run under way (Recording takes 0.2 s)
+    await beacon.send_input({"type": "http.disconnect"})
+    await beacon.wait(timeout=5)
+    assert await send_by("websocket", opened, [{"seq": 3, "events": events(1)}]) == [3]
+    await until(lambda: len(Recording.seen) == 2)
+    assert Recording.seen == [(opened.session_id, "tab-1", 2), (opened.session_id, "tab-1", 3)]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_sync_processor_that_met_a_lock_conflict_runs_again_from_scratch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sync ``process`` runs in one transaction: after SQLite's lock conflict
+    (its deadlock answer, given at once) it is rolled back and run again."""
+    from django.db import OperationalError
+
+    from django_session_replay.ingest import db
+    from django_session_replay.models import Visitor
+
+    tries: list[int] = []
+
+    class Flaky(pipeline.Processor):
+        def process(self, stored: Sequence[pipeline.StoredBatch]) -> None:
+            tries.append(len(tries) + 1)
+            Visitor.objects.create(visitor_id=f"v-{tries[-1]}")
+            if len(tries) == 1:
+                raise OperationalError("database is locked")
+
+    monkeypatch.setattr(db, "LOCK_RETRY_DELAY", 0.001)
+    await Flaky().aprocess([])
+    assert tries == [1, 2]
+    kept = [v async for v in Visitor.objects.values_list("visitor_id", flat=True)]
+    assert kept == ["v-2"]

@@ -115,3 +115,24 @@ def test_purge_of_one_user_leaves_the_audit_trail(settings) -> None:
     output = run("--user", "alice")
     assert "audit" not in output
     assert AuditEntry.objects.count() == 1
+
+
+def test_purge_by_visitor_deletes_the_visitor_row() -> None:
+    from django_session_replay.models import Visitor
+
+    record([events(1)], visitor="visitor-9")
+    record([events(1)], visitor="visitor-8")
+    assert set(Visitor.objects.values_list("pk", flat=True)) == {"visitor-8", "visitor-9"}
+    run("--visitor", "visitor-9")
+    assert list(Visitor.objects.values_list("pk", flat=True)) == ["visitor-8"]
+
+
+def test_purge_by_age_leaves_no_visitor_row_without_sessions() -> None:
+    from django_session_replay.models import Visitor
+
+    gone, kept = record([events(1)], visitor="gone").session_id, record([events(1)], visitor="kept")
+    record([events(1)], visitor="kept")  # a second session, recent
+    old = timezone.now() - timedelta(days=40)
+    ReplaySession.objects.filter(pk__in=[gone, kept.session_id]).update(created=old)
+    run()
+    assert list(Visitor.objects.values_list("pk", "session_count")) == [("kept", 2)]

@@ -54,3 +54,22 @@ async def test_hello_from_any_client_is_stored_scrubbed() -> None:
     session = await ReplaySession.objects.aget(pk=welcome["sid"])
     assert session.entry_url == f"http://testserver/reset?token={REDACTED}&step=2"
     assert session.referrer == f"https://mail.example/open?auth={REDACTED}"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_hello_page_text_loses_the_scrub_patterns_too() -> None:
+    """A client that skipped the recorder's patterns (an old or foreign one) still
+    cannot store an e-mail address, a card number or a token in the session's
+    title, URL or referrer."""
+    page = {
+        **hello_frame()["page"],
+        "url": "http://testserver/users/ann@example.com/",
+        "title": "Order 4111 1111 1111 1111 for ann@example.com",
+        "referrer": "https://app.example/?note=Bearer%20x",
+    }
+    async with Client() as client:
+        welcome = await client.hello(page=page)
+    session = await ReplaySession.objects.aget(pk=welcome["sid"])
+    assert session.entry_url == "http://testserver/users/[email]/"
+    assert session.entry_title == "Order [card] for [email]"
+    assert "ann@example.com" not in session.entry_title + session.entry_url

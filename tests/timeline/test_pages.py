@@ -75,6 +75,8 @@ def test_page_views_are_numbered_per_window_across_batches() -> None:
     cart = rows[2]
     assert cart.kind == "page_view"
     assert cart.detail == {"url": "http://x/#/cart", "referrer": "http://x/", "nav": "push"}
+    # The path the dashboard groups by: a hash route is the same page.
+    assert [r.path for r in rows] == ["/", "/other", "/", "/next"]
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ per-connection rate limits."""
 from __future__ import annotations
 
 import zlib
+from uuid import UUID
 
 import msgpack
 import pytest
@@ -200,3 +201,16 @@ async def test_recorder_sockets_hold_nothing_once_closed() -> None:
             assert len(watchdog.sweeper().sockets) == 2
     assert set(layer.channels) == before
     assert len(watchdog.sweeper().sockets) == 0
+
+
+async def test_the_welcome_carries_a_context_that_unsigns_to_session_and_window() -> None:
+    from django.core.signing import Signer
+
+    from django_session_replay.server import context
+
+    async with Client() as client:
+        welcome = await client.hello()
+    window = hello_frame()["win"]
+    signer = Signer(salt="django_session_replay.context")
+    assert signer.unsign(welcome["ctx"]) == f"{welcome['sid']}:{window}"
+    assert context.unsign(welcome["ctx"]) == (UUID(welcome["sid"]), window)

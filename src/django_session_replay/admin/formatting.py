@@ -1,6 +1,8 @@
-"""Sizes and durations as staff read them."""
+"""Sizes, durations and clients as staff read them."""
 
 from __future__ import annotations
+
+from typing import Any
 
 
 def human_bytes(size: int) -> str:
@@ -17,3 +19,8 @@ def human_duration(ms: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def client_label(session: Any) -> str:
+    """“Chrome · Windows · desktop”, from what the session's user agent parsed into."""
+    return " · ".join(filter(None, [session.browser, session.os, session.device])) or "—"

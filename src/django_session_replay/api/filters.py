@@ -1,9 +1,12 @@
 """Query parameters of the session list, validated before any query runs."""
 
 from datetime import datetime, timezone
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
+
+MAX_DURATION = 10**9  # seconds, far past any session (min_duration)
 
 
 class SessionFilters(Schema):
@@ -13,8 +16,23 @@ class SessionFilters(Schema):
     url: str | None = Field(None, max_length=2048)
     started_after: datetime | None = None
     started_before: datetime | None = None
+    # Issue 12: what happened in the session (the timeline and indexed columns).
+    visited: str | None = Field(None, max_length=2048)
+    event: str | None = Field(None, max_length=255)
+    has_errors: bool | None = None
+    browser: str | None = Field(None, max_length=64)
+    os: str | None = Field(None, max_length=64)
+    device: str | None = Field(None, max_length=16)
+    min_duration: float | None = Field(None, ge=0, le=MAX_DURATION, allow_inf_nan=False)
+    q: str | None = Field(None, max_length=200)
+    # Issue 14: frustration signals (timeline/signals.py).
+    signal: Literal["rage_click", "dead_click", "error_click", "thrashing", "quick_back"] | None = (
+        None
+    )
+    # Issue 14: a question in plain words (insights/ask.py); the others win over it.
+    ask: str | None = Field(None, max_length=300)
 
-    @field_validator("username", "url")
+    @field_validator("username", "url", "visited", "event", "browser", "os", "device", "q", "ask")
     @classmethod
     def no_nul(cls, value: str | None) -> str | None:
         if value is not None and "\x00" in value:

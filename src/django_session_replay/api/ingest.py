@@ -9,6 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from django_session_replay.conf import conf
+from django_session_replay.privacy.addresses import client_address
 from django_session_replay.transports.http import ingest_http
 from django_session_replay.wire.codes import Code
 
@@ -54,7 +55,10 @@ async def ingest_endpoint(request: HttpRequest) -> Any:
         return refused(Code.FRAME_TOO_LARGE, "body too large", [])
     origin = request.headers.get("Origin") or request.headers.get("Referer")
     try:
-        result = await ingest_http(body, origin, request.META.get("REMOTE_ADDR"))
+        address = client_address(
+            request.META.get("REMOTE_ADDR"), request.headers.get("X-Forwarded-For")
+        )
+        result = await ingest_http(body, origin, address)
     except Exception:
         # e.g. the database is down: the recorder keeps the batches and re-sends them
         logger.exception("session replay HTTP ingest failed")

@@ -4,7 +4,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from django_session_replay.models import NOTE_MAX_LENGTH, NOTE_MAX_TS
+from django_session_replay.wire.frames import WINDOW_ID
 
 
 class SessionOut(Schema):
@@ -29,6 +33,22 @@ class SessionOut(Schema):
     event_count: int
     byte_count: int
     duration_ms: int
+    # Parsed from user_agent; the address as IP_ADDRESSES keeps it.
+    browser: str
+    os: str
+    device: str
+    ip_address: str | None
+    identity: str
+    identity_traits: dict[str, Any]
+    # Browser telemetry (the Telemetry processor): counts, web-vital p75s
+    # (ms; CLS unitless) and the visible time of the session's page views.
+    console_error_count: int
+    js_error_count: int
+    failed_request_count: int
+    lcp_p75: float | None
+    cls_p75: float | None
+    inp_p75: float | None
+    visible_ms: int
 
     @staticmethod
     def resolve_status(obj: Any) -> str:
@@ -64,6 +84,17 @@ class PageViewOut(Schema):
     nav: str
 
 
+class TimelineEntryOut(Schema):
+    """One moment of the session (TimelineEntry): ``ts`` in ms since the epoch."""
+
+    ts: int
+    kind: str
+    window: str
+    label: str
+    level: str
+    detail: dict[str, Any]
+
+
 class SessionDetailOut(SessionOut):
     replay_url: str
     events_url: str
@@ -93,3 +124,53 @@ class ErrorOut(Schema):
     code: str
     msg: str
     acked: list[int] = []
+
+
+class AskOut(Schema):
+    """A question read into the list's filters (insights/ask.py)."""
+
+    filters: dict[str, Any]
+    description: str
+    understood: list[str]
+    unparsed: list[str]
+    notes: list[str]
+    backend: str
+
+
+class NoteIn(Schema):
+    """A note on a moment of a session (Note): ``ts`` on the recording's clock, ms
+    since the epoch like the timeline's; ``window`` the tab it is about (blank:
+    the session as a whole); ``text`` at most NOTE_MAX_LENGTH characters, not blank."""
+
+    # strict: 12.5, "12" and true are refused, not read as an integer.
+    ts: int = Field(..., ge=0, le=NOTE_MAX_TS, strict=True)
+    window: str = Field("", pattern=f"^(?:{WINDOW_ID.pattern})?$")
+    text: str = Field(..., min_length=1, max_length=NOTE_MAX_LENGTH)
+
+    @field_validator("text")
+    @classmethod
+    def written(cls, value: str) -> str:
+        # PostgreSQL stores no NUL. (A lone surrogate, which a JSON "\ud800" escape
+        # can carry, pydantic refuses itself.)
+        if "\x00" in value:
+            raise ValueError("must not contain NUL")
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+
+class NoteOut(Schema):
+    """A note (Note); ``author`` the username of who wrote it (None once that
+    user is deleted)."""
+
+    id: int
+    ts: int
+    window: str
+    text: str
+    author: str | None
+    created: datetime
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str | None:
+        return str(obj.author.get_username()) if obj.author else None

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 from uuid import UUID
 
 from django_session_replay.models import AuditEntry
+from django_session_replay.privacy.addresses import network
 
 logger = logging.getLogger(__name__)
-
-# How much of an address is kept: the network, enough to tell an office from a
-# foreign country, not enough to single out one machine.
-IPV4_PREFIX = 24
-IPV6_PREFIX = 48
-
-
-def network(address: str | None) -> str | None:
-    """``address`` cut to its /24 (IPv4) or /48 (IPv6); None when it is no IP."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # a dual-stack server's view of an IPv4 client
-    prefix = IPV4_PREFIX if ip.version == 4 else IPV6_PREFIX
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
 def record(action: str, session_id: UUID, user: Any, address: str | None) -> None:

@@ -1,6 +1,7 @@
 """System checks for ``settings.SESSION_REPLAY``: its shape, unknown keys (with
 the closest known key suggested), each value against its rule, the pairs that
-bound each other and the processors' dotted paths. Ids: docs/checks.md."""
+bound each other, ACTIVE_WINDOW against the recorder's pings, the processors'
+and the summary backend's dotted paths. Ids: docs/checks.md."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def check_settings() -> list[CheckMessage]:
         ]
     messages = unknown_keys(user) + bad_values(user)
     if not messages:
-        messages = bounds(user) + processors(user)
+        messages = bounds(user) + active_window(user) + processors(user)
+        messages += link_models(user) + summary_backend(user)
     return messages
 
 
@@ -52,9 +54,11 @@ def bad_values(user: dict[Any, Any]) -> list[CheckMessage]:
             continue
         problem = key.rule(user[name])
         if problem is not None:
+            # A secret's value is never printed: check output ends up in CI logs.
+            shown = "not shown (a secret)" if key.secret else repr(user[name])
             messages.append(
                 Error(
-                    f"SESSION_REPLAY[{name!r}] {problem}; it is {user[name]!r}.",
+                    f"SESSION_REPLAY[{name!r}] {problem}; it is {shown}.",
                     hint=f"The default is {key.default!r}; see docs/configuration.md.",
                     id=f"{PREFIX}.E012",
                 )
@@ -74,6 +78,28 @@ def bounds(user: dict[Any, Any]) -> list[CheckMessage]:
         )
         for low, high in AT_MOST
         if value(low) > value(high)
+    ]
+
+
+def active_window(user: dict[Any, Any]) -> list[CheckMessage]:
+    """ACTIVE_WINDOW must outlast a quiet recorder's silence, or an open tab
+    would flicker between Active and Inactive between two pings."""
+    from django_session_replay.ingest.presence import TOUCH_SECONDS, longest_untouched
+
+    window = user.get("ACTIVE_WINDOW", KEYS["ACTIVE_WINDOW"].default)
+    socket_idle = user.get("SOCKET_IDLE_TIMEOUT", KEYS["SOCKET_IDLE_TIMEOUT"].default)
+    untouched = longest_untouched(socket_idle)
+    if window > untouched:
+        return []
+    return [
+        Error(
+            f"SESSION_REPLAY['ACTIVE_WINDOW'] ({window} s) is not longer than the "
+            f"{untouched} s a connected but quiet recorder may go without marking its "
+            f"session active (a ping every SOCKET_IDLE_TIMEOUT / 3 = {socket_idle // 3} s, "
+            f"each marking it at most every {TOUCH_SECONDS} s).",
+            hint=f"Raise ACTIVE_WINDOW above {untouched} or lower SOCKET_IDLE_TIMEOUT.",
+            id=f"{PREFIX}.E023",
+        )
     ]
 
 
@@ -98,3 +124,44 @@ def processors(user: dict[Any, Any]) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+def link_models(user: dict[Any, Any]) -> list[CheckMessage]:
+    from django.apps import apps
+
+    messages: list[CheckMessage] = []
+    for label in user.get("LINK_MODELS", KEYS["LINK_MODELS"].default):
+        try:
+            apps.get_model(label)
+        except (LookupError, ValueError) as exc:
+            messages.append(
+                Error(
+                    f"SESSION_REPLAY['LINK_MODELS'] entry {label!r} is not an installed model "
+                    f"({exc}).",
+                    hint="List models as 'app_label.ModelName'; see docs/configuration.md.",
+                    id=f"{PREFIX}.E021",
+                )
+            )
+    return messages
+
+
+def summary_backend(user: dict[Any, Any]) -> list[CheckMessage]:
+    from django_session_replay.insights.summaries import Summariser
+
+    path = user.get("SUMMARY_BACKEND", KEYS["SUMMARY_BACKEND"].default)
+    try:
+        loaded = import_string(path)
+    except Exception as exc:  # ImportError, or what importing it raised
+        problem = f"cannot be imported ({exc})"
+    else:
+        if isinstance(loaded, type) and issubclass(loaded, Summariser):
+            return []
+        problem = "is not a subclass of django_session_replay.insights.summaries.Summariser"
+    return [
+        Error(
+            f"SESSION_REPLAY['SUMMARY_BACKEND'] ({path!r}) {problem}.",
+            hint="Name a Summariser subclass, e.g. "
+            "'django_session_replay.insights.summaries.LLMSummariser'; see docs/insights.md.",
+            id=f"{PREFIX}.E022",
+        )
+    ]

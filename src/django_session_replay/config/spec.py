@@ -6,6 +6,8 @@ breaks its rule into a system check error (docs/checks.md lists the ids).
 
 from __future__ import annotations
 
+import base64
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,9 +79,10 @@ def one_of(*choices: str) -> Rule:
     return rule
 
 
-def patterns(value: Any) -> str | None:
-    """Regular expressions the recorder compiles as JavaScript RegExps: what Python
-    cannot compile either is refused here, rather than silently in the browser."""
+def regexes(value: Any, *, match_everything: bool) -> str | None:
+    """A list of regular expressions that compile (the recorder compiles them as
+    JavaScript RegExps: what Python cannot compile either is refused here,
+    rather than silently in the browser)."""
     problem = strings()(value)
     if problem is not None:
         return problem
@@ -88,8 +91,54 @@ def patterns(value: Any) -> str | None:
             re.compile(pattern)
         except re.error as exc:
             return f"holds {pattern!r}, which is not a regular expression ({exc})"
-        if not pattern or re.fullmatch(pattern, ""):
+        if not pattern:
+            return "holds an empty pattern"
+        if not match_everything and re.fullmatch(pattern, ""):
             return f"holds {pattern!r}, which matches the empty text"
+    return None
+
+
+def patterns(value: Any) -> str | None:
+    """Patterns of text to mask: none may match the empty text."""
+    return regexes(value, match_everything=False)
+
+
+def url_patterns(value: Any) -> str | None:
+    """Patterns matched against whole URLs (".*" is allowed: every URL)."""
+    return regexes(value, match_everything=True)
+
+
+SCRUB_BUILTINS = ("email", "card", "bearer")  # privacy/patterns.py
+
+
+def scrub_patterns(value: Any) -> str | None:
+    """Names of built-in patterns or regular expressions of one's own."""
+    problem = strings()(value)
+    if problem is not None:
+        return problem
+    own = [pattern for pattern in value if pattern not in SCRUB_BUILTINS]
+    return patterns(own)
+
+
+def networks(value: Any) -> str | None:
+    problem = strings()(value)
+    if problem is not None:
+        return problem
+    for entry in value:
+        try:
+            ipaddress.ip_network(entry.strip(), strict=False)
+        except ValueError:
+            return f"holds {entry!r}, which is neither an IP address nor a CIDR network"
+    return None
+
+
+def header_names(value: Any) -> str | None:
+    problem = strings()(value)
+    if problem is not None:
+        return problem
+    for name in value:
+        if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
+            return f"holds {name!r}, which is not an HTTP header name"
     return None
 
 
@@ -102,10 +151,45 @@ def csp_sources(value: Any) -> str | None:
     return None
 
 
+def encryption_keys(value: Any) -> str | None:
+    """Each key 32 random bytes as URL-safe base64 (session_replay_keygen prints one)."""
+    problem = strings()(value)
+    if problem is not None:
+        return problem
+    for position, text in enumerate(value):
+        try:
+            raw = base64.b64decode(text.encode() + b"=" * (-len(text) % 4), b"-_", validate=True)
+        except ValueError:
+            return f"holds an entry at position {position} that is not URL-safe base64"
+        if len(raw) != 32:
+            return f"holds an entry at position {position} of {len(raw)} bytes, not 32"
+    if len(set(value)) != len(value):
+        return "holds the same key twice"
+    return None
+
+
+def cookie_name(value: Any) -> str | None:
+    if not isinstance(value, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", value):
+        return "must be a cookie name (letters, digits and !#$%&'*+-.^_`|~)"
+    return None
+
+
+def model_labels(value: Any) -> str | None:
+    """The form only; whether each names an installed model is checked at startup."""
+    problem = strings()(value)
+    if problem is not None:
+        return problem
+    for label in value:
+        if label.count(".") != 1 or not all(label.split(".")):
+            return f"holds {label!r}, which is not of the form 'app_label.ModelName'"
+    return None
+
+
 @dataclass(frozen=True)
 class Key:
     default: Any
     rule: Rule
+    secret: bool = False  # its value is never printed (config/checks.py)
 
 
 KEYS: dict[str, Key] = {
@@ -116,6 +200,9 @@ KEYS: dict[str, Key] = {
     "WEBSOCKET_PATH": Key("/ws/session-replay/", url_path),
     "INGEST_URL": Key(None, text(optional=True)),  # None: reversed from the API's endpoint
     "IDLE_TIMEOUT": Key(30 * 60, integer(10)),
+    # Active (someone is there now) is shorter than resumable: a quiet connected
+    # recorder keeps it by pinging (ingest/presence.py; E023 bounds it from below).
+    "ACTIVE_WINDOW": Key(2 * 60, integer(10)),
     "MAX_DURATION": Key(12 * 60 * 60, integer(60)),
     # Half of daphne's default message limit (1 MiB): what is larger travels in parts.
     "MAX_FRAME_BYTES": Key(MIB // 2, integer(1024, ASGI_MESSAGE_LIMIT)),
@@ -141,6 +228,8 @@ KEYS: dict[str, Key] = {
     "RESPECT_DO_NOT_TRACK": Key(True, boolean),
     "RECORD_STAFF": Key(False, boolean),
     "MASK_ALL_INPUTS": Key(True, boolean),
+    # Form fields masked by name (privacy/fields.py), besides sensitive_post_parameters.
+    "MASK_FIELDS": Key([], strings()),
     # What the recorder masks in page text (privacy/modes.py; docs/configuration.md).
     "PRIVACY_MODE": Key("balanced", one_of("strict", "balanced", "relaxed")),
     "MASK_TEXT_PATTERNS": Key([], patterns),  # more than digits and e-mail addresses
@@ -150,6 +239,26 @@ KEYS: dict[str, Key] = {
         ["token", "key", "secret", "password", "auth", "code", "session", "signature"], strings()
     ),
     "MASK_TEXT_SELECTOR": Key(None, text(optional=True)),
+    # Browser telemetry (docs/recording.md, "Console, errors, network, performance"):
+    # each capture has a tag argument of the same lower-case name.
+    "RECORD_CONSOLE": Key(True, boolean),
+    "CONSOLE_MAX_RECORDS": Key(1000, integer(1, 100_000)),  # per page view
+    "RECORD_ERRORS": Key(True, boolean),
+    "RECORD_NETWORK": Key(True, boolean),
+    "NETWORK_RECORD_HEADERS": Key(False, boolean),
+    "NETWORK_BODY_URLS": Key([], url_patterns),  # bodies only for URLs matching one
+    "NETWORK_MAX_BODY_BYTES": Key(150_000, integer(1, MIB)),
+    "NETWORK_REDACT_HEADERS": Key([], header_names),  # on top of privacy/patterns.py's list
+    "RECORD_PERFORMANCE": Key(True, boolean),
+    # Clicks (a short masked description of the target) and focus on form fields,
+    # never their values (docs/recording.md).
+    "RECORD_INTERACTIONS": Key(True, boolean),
+    # Replaced in console text and network URLs and bodies, in the recorder and
+    # again on the server for what the timeline stores (privacy/patterns.py).
+    "SCRUB_PATTERNS": Key(list(SCRUB_BUILTINS), scrub_patterns),
+    # How a session keeps its visitor's address (privacy/addresses.py).
+    "IP_ADDRESSES": Key("truncate", one_of("truncate", "full", "none")),
+    "TRUSTED_PROXIES": Key([], networks),  # whose X-Forwarded-For is believed
     "BLOCK_SELECTOR": Key(None, text(optional=True)),
     "FLUSH_INTERVAL_MS": Key(2000, integer(100, 60_000)),
     "FLUSH_BYTES": Key(64 * 1024, integer(1024)),
@@ -168,18 +277,45 @@ KEYS: dict[str, Key] = {
     # What deleting a Django user does to their sessions (privacy/erasure.py).
     "USER_DELETION": Key("delete", one_of("delete", "detach")),
     "AUDIT_RETENTION_DAYS": Key(365, integer(0)),  # 0: audit entries are kept forever
+    # Newest first; [] stores batches and chunks unencrypted (storage/encryption.py).
+    "ENCRYPTION_KEYS": Key([], encryption_keys, secret=True),
     "LIVE_GROUPS": Key(True, boolean),
+    # The recorder's first-party cookie naming the session and window, read by
+    # ServerTimelineMiddleware (server/context.py).
+    "CONTEXT_COOKIE": Key("sr_ctx", cookie_name),
+    # "app_label.ModelName" of models whose instances a recorded request creates or
+    # changes are linked to the session (server/links.py; config/checks.py resolves them).
+    "LINK_MODELS": Key([], model_labels),
     # More CSP sources a replay may load images, styles, fonts and media from
     # (a CDN of the recorded site); admin/csp.py.
     "REPLAY_ALLOWED_SOURCES": Key([], csp_sources),
     # None: tasks run in this process on one background thread; else an alias of
     # settings.TASKS (config/tasks.py checks it is one).
     "TASK_BACKEND": Key(None, text(optional=True)),
+    # Frustration signals (timeline/signals.py; docs/insights.md gives each default's source).
+    "RAGE_CLICK_COUNT": Key(3, integer(2, 100)),
+    "RAGE_CLICK_WINDOW_MS": Key(1000, integer(100, 10_000)),
+    "RAGE_CLICK_RADIUS_PX": Key(30, integer(1, 1000)),
+    "DEAD_CLICK_TIMEOUT_MS": Key(2500, integer(100, 60_000)),  # watched in the recorder
+    "ERROR_CLICK_WINDOW_MS": Key(1000, integer(100, 60_000)),
+    "THRASHING_DIRECTION_CHANGES": Key(8, integer(3, 1000)),  # watched in the recorder
+    "THRASHING_WINDOW_MS": Key(2000, integer(100, 60_000)),
+    "QUICK_BACK_MS": Key(5000, integer(100, 600_000)),
+    # Session summaries (insights/): a dotted path to a Summariser subclass.
+    "SUMMARY_BACKEND": Key("django_session_replay.insights.summaries.RuleBasedSummariser", text()),
+    # An OpenAI-compatible chat-completions endpoint for summaries and questions
+    # (None: off). "http://127.0.0.1:11434/v1" is Ollama's.
+    "LLM_BASE_URL": Key(None, text(optional=True)),
+    "LLM_MODEL": Key(None, text(optional=True)),
+    "LLM_API_KEY": Key(None, text(optional=True), secret=True),
+    "LLM_TIMEOUT": Key(30, integer(1, 600)),  # seconds per request
     "PROCESSORS": Key(
         [
             "django_session_replay.live.processor.LivePublish",
             "django_session_replay.storage.processor.TailCompaction",
             "django_session_replay.timeline.processor.PageViews",
+            "django_session_replay.timeline.telemetry.Telemetry",
+            "django_session_replay.timeline.signals.Signals",
         ],
         strings(),
     ),
@@ -193,4 +329,5 @@ AT_MOST = [
     ("MAX_FRAME_BYTES", "MAX_EVENT_BYTES"),
     ("MAX_EVENT_BYTES", "MAX_SESSION_BYTES"),
     ("IDLE_TIMEOUT", "MAX_DURATION"),
+    ("ACTIVE_WINDOW", "IDLE_TIMEOUT"),  # Active, yet no longer resumable
 ]

@@ -9,15 +9,19 @@ stale connection, and closing it would break the caller.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+LOCK_RETRIES = 4  # work that met a SQLite lock conflict is tried again this often,
+LOCK_RETRY_DELAY = 0.05  # after 50 ms, then twice as long each time (1.55 s in all)
 
 
 def close_stale_connections() -> None:
@@ -46,5 +50,35 @@ def closing(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         finally:
             close_stale_connections()
+
+    return call
+
+
+def is_lock_conflict(error: OperationalError) -> bool:
+    """SQLite's answer when two of its transactions would deadlock: one fails at
+    once, without the busy timeout (a deferred transaction that read first and
+    then writes, as Django before 5.1 starts them, and as 5.1+ does unless the
+    database's ``transaction_mode`` is ``IMMEDIATE``). The transaction rolled
+    back whole, so trying it again is safe."""
+    return "database is locked" in str(error)
+
+
+def retrying_lock_conflicts(func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` run in one transaction, tried again after a SQLite lock conflict
+    (``LOCK_RETRIES`` times, backing off). Inside a caller's transaction it runs
+    once in a savepoint: only the outermost transaction can be tried again."""
+
+    @wraps(func)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(LOCK_RETRIES + 1):
+            outermost = not transaction.get_connection().in_atomic_block
+            try:
+                with transaction.atomic():
+                    return func(*args, **kwargs)
+            except OperationalError as error:
+                if not (outermost and attempt < LOCK_RETRIES and is_lock_conflict(error)):
+                    raise
+            time.sleep(LOCK_RETRY_DELAY * 2**attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     return call

@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django_session_replay.ingest.db import in_db_thread
+from django.db import OperationalError
+
+from django_session_replay.ingest import db
+from django_session_replay.ingest.db import in_db_thread, is_lock_conflict
 from django_session_replay.loops import PerLoop
 from django_session_replay.wire.codes import Code, ProtocolError
 from django_session_replay.wire.frames import Batch
@@ -32,6 +35,11 @@ MAX_GROUP = 500  # batches per transaction: bounds one commit's latency and memo
 # socket meanwhile is its own: uvicorn stops reading, daphne buffers every frame
 # (docs/deployment.md, "Clients that do not wait for acks").
 MAX_QUEUED_BYTES = 64 * 1024 * 1024
+# Inflated bytes of committed batches whose pipeline run has not finished: past
+# this, the next group waits before it commits. Processors run after the ack,
+# but when they fall behind a flood (a slow database), their backlog of runs,
+# each holding its batches, would otherwise grow without bound.
+MAX_UNPROCESSED_BYTES = 64 * 1024 * 1024
 
 Outcome = store.Appended | ProtocolError
 
@@ -45,7 +53,9 @@ class Submitted:
     processed: list[asyncio.Future[None]] = field(default_factory=list)
 
     async def wait_processed(self) -> None:
-        await asyncio.gather(*self.processed)
+        # Shielded: a door that goes away meanwhile (a client hanging up) must
+        # not cancel a run that other connections' batches share.
+        await asyncio.gather(*(asyncio.shield(run) for run in self.processed))
 
 
 Waiting = tuple[store.Item, "asyncio.Future[tuple[Outcome, asyncio.Future[None]]]"]
@@ -60,6 +70,8 @@ class GroupCommitter:
         self.last_run: asyncio.Future[None] | None = None
         self.queued_bytes = 0
         self.drained = asyncio.Condition()
+        self.unprocessed_bytes = 0
+        self.processed = asyncio.Condition()
 
     async def submit(self, items: Sequence[store.Item]) -> Submitted:
         futures = await self.enqueue(items)
@@ -93,6 +105,11 @@ class GroupCommitter:
     async def write(self) -> None:
         try:
             while self.queue:
+                if self.unprocessed_bytes > MAX_UNPROCESSED_BYTES:
+                    async with self.processed:
+                        await self.processed.wait_for(
+                            lambda: self.unprocessed_bytes <= MAX_UNPROCESSED_BYTES
+                        )
                 group, self.queue = self.queue[:MAX_GROUP], self.queue[MAX_GROUP:]
                 items = [item for item, _ in group]
                 outcomes = await commit(items)
@@ -114,22 +131,54 @@ class GroupCommitter:
     def chain(self, stored: list[pipeline.StoredBatch]) -> asyncio.Future[None]:
         previous = self.last_run
 
+        size = sum(item.batch.raw_bytes for item in stored)
+        self.unprocessed_bytes += size
+
         async def after_previous() -> None:
-            if previous is not None:
-                await asyncio.shield(previous)
-            await pipeline.run(stored)
+            try:
+                if previous is not None:
+                    # Waits without raising: a run that failed or was cancelled
+                    # must not take every later run of this loop down with it.
+                    await asyncio.wait([previous])
+                await pipeline.run(stored)
+            finally:
+                self.unprocessed_bytes -= size
+                async with self.processed:
+                    self.processed.notify_all()
 
         self.last_run = run = asyncio.ensure_future(after_previous())
+        run.add_done_callback(report_failure)
         return run
 
 
+def report_failure(run: asyncio.Future[None]) -> None:
+    """pipeline.run logs its processors' failures; this logs what escapes it."""
+    if run.cancelled():
+        logger.warning("session replay pipeline run cancelled; its batches are not processed")
+    elif (error := run.exception()) is not None:
+        logger.error("session replay pipeline run failed", exc_info=error)
+
+
 async def commit(items: list[store.Item]) -> list[Outcome]:
-    try:
-        return await in_db_thread(store.append_batches)(items)
-    except Exception:
-        # Nothing of the group is acknowledged: every client re-sends its batch.
-        logger.exception("session replay could not store a group of %d batches", len(items))
-        return [ProtocolError(Code.SERVER_ERROR, "the batch could not be stored")] * len(items)
+    failed: Exception | None = None
+    # Retried here rather than with db.retrying_lock_conflicts: the wait must not
+    # hold Django's database thread, which every door's writes queue behind.
+    for attempt in range(db.LOCK_RETRIES + 1):
+        try:
+            return await in_db_thread(store.append_batches)(items)
+        except OperationalError as error:
+            if attempt < db.LOCK_RETRIES and is_lock_conflict(error):
+                await asyncio.sleep(db.LOCK_RETRY_DELAY * 2**attempt)
+                continue
+            failed = error
+        except Exception as error:
+            failed = error
+        break
+    # Nothing of the group is acknowledged: every client re-sends its batch.
+    logger.error(
+        "session replay could not store a group of %d batches", len(items), exc_info=failed
+    )
+    return [ProtocolError(Code.SERVER_ERROR, "the batch could not be stored")] * len(items)
 
 
 committer = PerLoop(GroupCommitter)  # one writer per event loop

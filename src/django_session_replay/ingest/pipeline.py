@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from uuid import UUID
 
 from django.utils.module_loading import import_string
@@ -34,6 +35,12 @@ class StoredBatch:
     window: str
     batch: Batch  # seq, event count, timestamps and the msgpack of its events
     pending_bytes: int  # the session's uncompacted tail once this batch was in
+    # Events already decoded for this run's processors, by the set of types
+    # asked for (timeline/scan.py events_of): each batch is read once, not once
+    # per processor.
+    decoded: dict[frozenset[int], list[dict[str, Any]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 class Processor:
@@ -42,14 +49,16 @@ class Processor:
 
     Override ``aprocess`` for quick async work (it runs on the server's event
     loop, after the acks were sent) or ``process`` for sync work (it then runs
-    in a worker thread). Either way, keep it quick: enqueue slow work as a task
+    in a worker thread, in one transaction, tried again after a SQLite lock
+    conflict: so a ``process`` that only writes to the database is safe to
+    repeat). Either way, keep it quick: enqueue slow work as a task
     (django_session_replay.tasks)."""
 
     def process(self, stored: Sequence[StoredBatch]) -> None:
         """Sync work on a group of committed batches (of any sessions)."""
 
     async def aprocess(self, stored: Sequence[StoredBatch]) -> None:
-        await db.in_worker_thread(self.process)(stored)
+        await db.in_worker_thread(db.retrying_lock_conflicts(self.process))(stored)
 
 
 @cache

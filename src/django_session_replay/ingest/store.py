@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from django_session_replay import lifecycle
 from django_session_replay.models import Batch, ReplaySession
+from django_session_replay.storage import encryption
 from django_session_replay.wire.codes import Code, ProtocolError
 from django_session_replay.wire.frames import Batch as WireBatch
 
@@ -111,7 +112,7 @@ def append_group(items: Sequence[Item]) -> list[Appended | ProtocolError]:
                 event_count=batch.event_count,
                 raw_bytes=batch.raw_bytes,
                 content_crc32=batch.crc32,
-                payload=batch.deflated,
+                payload=encryption.seal(batch.deflated, encryption.BATCH),
             )
         )
         add_totals(session, batch, now)

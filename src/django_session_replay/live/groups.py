@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
+
+import msgpack
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
 from django_session_replay.conf import conf
 from django_session_replay.wire.frames import Batch
@@ -31,3 +36,36 @@ async def publish(layer: Any, session_id: UUID, window: str, batch: Batch) -> No
         await layer.group_send(group_name(session_id), message)
     except Exception:
         logger.warning("could not publish batch %s of %s to live viewers", batch.seq, session_id)
+
+
+SERVER_EVENT_TAG = "session-replay-server"
+
+
+def publish_server_events(session_id: UUID, window: str, entries: Iterable[Any]) -> None:
+    """Timeline rows from the Django server (server/record.py) as rrweb custom events
+    ``{type: 5, data: {tag: "session-replay-server", payload}, timestamp}`` in an
+    ``events`` frame of seq 0 (docs/protocol.md, "Live watching"). They are not
+    stored with the recording: the replay reads them from the timeline."""
+    layer = get_channel_layer()
+    if layer is None or not conf.LIVE_GROUPS:
+        return
+    events = [
+        {
+            "type": 5,
+            "timestamp": entry.ts,
+            "data": {
+                "tag": SERVER_EVENT_TAG,
+                "payload": {
+                    "kind": entry.kind,
+                    "label": entry.label,
+                    "level": entry.level,
+                    "detail": entry.detail,
+                },
+            },
+        }
+        for entry in entries
+    ]
+    if not events:
+        return
+    message = {"type": "replay.batch", "window": window, "seq": 0, "packed": msgpack.packb(events)}
+    async_to_sync(layer.group_send)(group_name(session_id), message)

@@ -3,6 +3,8 @@
 included (storage/receivers.py deletes those once the deletion commits).
 With ``"detach"`` the sessions stay, no longer linked to anyone (the
 foreign key's SET_NULL). A session on legal hold is always only detached.
+Deleted sessions take their visitors' Visitor rows along once no session of
+theirs is left.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from django.conf import settings
 from django.db.models.signals import pre_delete
 
 from django_session_replay.conf import conf
+from django_session_replay.ingest import visitors
 from django_session_replay.models import ReplaySession
 
 
 def delete_recordings(sender: Any, instance: Any, **kwargs: Any) -> None:
     if conf.USER_DELETION != "delete":
         return
-    ReplaySession.objects.filter(user=instance, legal_hold=False).delete()
+    doomed = ReplaySession.objects.filter(user=instance, legal_hold=False)
+    visitor_ids = list(doomed.values_list("visitor_id", flat=True).distinct())
+    doomed.delete()
+    visitors.forget(visitor_ids)
 
 
 def connect() -> None:

@@ -21,14 +21,14 @@ from django.db.models import F
 from django_session_replay.conf import conf
 from django_session_replay.models import Batch, Chunk, ReplaySession
 
-from . import codec, objects
+from . import codec, encryption, objects
 
 logger = logging.getLogger(__name__)
 
 
 def pending_sessions() -> Iterator[UUID]:
     """Sessions that have uncompacted batches and are no longer recording."""
-    sessions = ReplaySession.objects.inactive().filter(pending_bytes__gt=0)
+    sessions = ReplaySession.objects.over().filter(pending_bytes__gt=0)
     yield from sessions.values_list("pk", flat=True).iterator()
 
 
@@ -80,7 +80,7 @@ def groups(batches: Any) -> Iterator[list[Batch]]:
 
 def write_chunk(session: ReplaySession, window: str, group: list[Batch]) -> Chunk | None:
     packed, event_count = codec.join(pending_payload(batch) for batch in group)
-    blob = codec.compress(packed, conf.COMPRESSION_LEVEL)
+    blob = encryption.seal(codec.compress(packed, conf.COMPRESSION_LEVEL), encryption.CHUNK)
     first, last = group[0].seq, group[-1].seq
     key = objects.chunk_key(session.pk, session.created, window, first, last)
     objects.write(key, blob)
@@ -114,7 +114,7 @@ def pending_payload(batch: Batch) -> bytes:
     """The payload of a batch of the tail (payload__isnull=False), as bytes."""
     if batch.payload is None:
         raise ValueError(f"batch {batch.pk} is already compacted")
-    return bytes(batch.payload)
+    return encryption.unseal(bytes(batch.payload), encryption.BATCH)
 
 
 def discard(key: str) -> None:

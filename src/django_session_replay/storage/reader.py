@@ -10,7 +10,7 @@ from django.db.models import Min
 
 from django_session_replay.models import Batch, Chunk
 
-from . import codec, objects
+from . import codec, encryption, objects
 
 
 def windows(session_id: UUID) -> list[str]:
@@ -39,10 +39,11 @@ def iter_events(session_id: UUID, window: str | None = None) -> Iterator[dict[st
                 if row is None:
                     continue
                 if row["payload"] is not None:
-                    yield from codec.unpack_batch(bytes(row["payload"]))
+                    payload = encryption.unseal(bytes(row["payload"]), encryption.BATCH)
+                    yield from codec.unpack_batch(payload)
                     continue
                 # compacted while we read: its new chunk holds it (and its successors)
                 part = Chunk.objects.get(pk=row["chunk_id"])
             if part.pk not in done:
                 done.add(part.pk)
-                yield from codec.unpack(objects.read(part.key))
+                yield from codec.unpack(encryption.unseal(objects.read(part.key), encryption.CHUNK))

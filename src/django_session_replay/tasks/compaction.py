@@ -5,7 +5,6 @@ from __future__ import annotations
 from concurrent.futures import Future
 from uuid import UUID
 
-from django_session_replay.conf import conf
 from django_session_replay.storage import compaction
 
 from . import runner
@@ -25,10 +24,5 @@ compacting: dict[UUID, Future[int]] = {}
 
 
 def enqueue_compaction(session_id: UUID) -> None:
-    """Compact the session soon: on the background thread (once at a time per
-    session), or through ``TASKS[TASK_BACKEND]`` when that is set."""
-    backend = conf.TASK_BACKEND
-    if backend is None:
-        runner.run_once(compacting, session_id, compact_session, str(session_id))
-    else:
-        compact_session.using(backend=backend).enqueue(str(session_id))
+    """Compact the session soon (runner.enqueue_per_session)."""
+    runner.enqueue_per_session(compacting, compact_session, session_id)

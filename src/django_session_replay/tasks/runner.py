@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 from django.db import close_old_connections
 
+from django_session_replay.conf import conf
+
 from .framework import Task
 
 logger = logging.getLogger(__name__)
@@ -52,3 +54,14 @@ def _finished(pending: dict[K, Future[T]], key: K, task: Task[..., T], future: F
         pending.pop(key, None)
     if not future.cancelled() and future.exception() is not None:
         logger.error("task %s(%s) failed", task.name, key, exc_info=future.exception())
+
+
+def enqueue_per_session(pending: dict[Any, Future[T]], task: Task[..., T], session_id: Any) -> None:
+    """Run ``task(str(session_id))`` soon: on the background thread (once at a
+    time per session, ``pending`` tracking it), or through
+    ``TASKS[TASK_BACKEND]`` when that is set. Task arguments travel as JSON."""
+    backend = conf.TASK_BACKEND
+    if backend is None:
+        run_once(pending, session_id, task, str(session_id))
+    else:
+        task.using(backend=backend).enqueue(str(session_id))

@@ -8,6 +8,7 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
 from django_session_replay.conf import conf
+from django_session_replay.privacy.fields import sensitive_selector
 from django_session_replay.privacy.modes import MASK_CLASS
 from django_session_replay.privacy.optout import opt_out
 from django_session_replay.recorder import recorder_config
@@ -26,6 +27,11 @@ def session_replay_recorder(
     record_canvas: bool | None = None,
     record_cross_origin_iframes: bool | None = None,
     privacy: str | None = None,
+    record_console: bool | None = None,
+    record_errors: bool | None = None,
+    record_network: bool | None = None,
+    record_performance: bool | None = None,
+    record_interactions: bool | None = None,
 ) -> str:
     if not conf.ENABLED:
         return ""
@@ -41,7 +47,19 @@ def session_replay_recorder(
             else record_cross_origin_iframes
         ),
         privacy=privacy,  # "strict", "balanced" or "relaxed"; anything else: the setting
+        # None: the RECORD_* setting of the same name
+        record_console=record_console,
+        record_errors=record_errors,
+        record_network=record_network,
+        record_performance=record_performance,
+        record_interactions=record_interactions,
     )
+    # Fields Django knows are sensitive (sensitive_post_parameters, MASK_FIELDS,
+    # the widget attribute): masked, or blocked when MASK_ALL_INPUTS is off.
+    config["sensitiveSelector"] = sensitive_selector(context.get("request"))
+    # The loader (recorder.js) fetches the rest after the page's load event;
+    # rendered here so hashed static names (ManifestStaticFilesStorage) hold.
+    config["main"] = static("django_session_replay/recorder-main.js")
     refused = opt_out(context.get("request"))
     if refused:  # the recorder then keeps an inert API and writes nothing
         config["optOut"] = refused

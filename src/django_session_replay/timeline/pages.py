@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django_session_replay.privacy.patterns import scrub_text
 from django_session_replay.privacy.scrub import scrub_url
 
 TAG = "session-replay-page"
@@ -48,13 +49,13 @@ def page_views(events: Iterable[dict[str, Any]]) -> Iterator[PageView]:
             continue
         if not isinstance(timestamp, int | float) or isinstance(timestamp, bool):
             continue
-        url = scrub_url(_text(payload.get("url"), MAX_URL))
+        url = scrub_text(scrub_url(_text(payload.get("url"), MAX_URL)))
         if not url:
             continue
         yield PageView(
             ts=int(timestamp),
             url=url,
-            title=_text(payload.get("title"), MAX_TITLE),
-            referrer=scrub_url(_text(payload.get("referrer"), MAX_URL)),
+            title=scrub_text(_text(payload.get("title"), MAX_TITLE)),
+            referrer=scrub_text(scrub_url(_text(payload.get("referrer"), MAX_URL))),
             nav=str(payload["nav"]),
         )

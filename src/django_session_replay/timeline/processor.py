@@ -11,7 +11,9 @@ from django_session_replay.ingest.pipeline import Processor, StoredBatch
 from django_session_replay.models import TimelineEntry
 
 from .pages import PageView, page_views
-from .scan import CUSTOM, events_of_type
+from .paths import row_path
+from .scan import CUSTOM, events_of
+from .search import entry_text
 
 CUSTOM_ONLY = frozenset({CUSTOM})
 
@@ -27,7 +29,7 @@ class PageViews(Processor):
     def process(self, stored: Sequence[StoredBatch]) -> None:
         found: dict[tuple[UUID, str], list[PageView]] = {}
         for item in stored:
-            views = list(page_views(events_of_type(item.batch.packed, CUSTOM_ONLY)))
+            views = list(page_views(events_of(item, CUSTOM_ONLY)))
             if views:
                 found.setdefault((item.session_id, item.window), []).extend(views)
         rows: list[TimelineEntry] = []
@@ -46,6 +48,7 @@ def entries(session_id: UUID, window: str, views: list[PageView]) -> list[Timeli
     for view in views:
         # A navigation before any load (its load event was lost) opens page 1.
         page = page + 1 if view.is_load or page == 0 else page
+        detail = {"url": view.url, "referrer": view.referrer, "nav": view.nav}
         rows.append(
             TimelineEntry(
                 session_id=session_id,
@@ -54,7 +57,9 @@ def entries(session_id: UUID, window: str, views: list[PageView]) -> list[Timeli
                 ts=view.ts,
                 kind=TimelineEntry.Kind.PAGE_VIEW,
                 label=view.title,
-                detail={"url": view.url, "referrer": view.referrer, "nav": view.nav},
+                detail=detail,
+                text=entry_text(view.title, {"url": view.url}),
+                path=row_path(TimelineEntry.Kind.PAGE_VIEW, detail),
             )
         )
     return rows

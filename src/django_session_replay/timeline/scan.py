@@ -8,11 +8,31 @@ remembered as byte spans; only the events of a wanted type are decoded.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgpack
 
+if TYPE_CHECKING:
+    from django_session_replay.ingest.pipeline import StoredBatch
+
 CUSTOM = 5  # rrweb EventType.Custom
+PLUGIN = 6  # rrweb EventType.Plugin
+# What the timeline's processors read: custom events (page views, track(),
+# gaps) and plugin events (the telemetry, clicks, signals).
+TIMELINE_TYPES = frozenset({CUSTOM, PLUGIN})
+
+
+def events_of(item: StoredBatch, kinds: frozenset[int] = TIMELINE_TYPES) -> list[dict[str, Any]]:
+    """The stored batch's events of those types, decoded once per pipeline run
+    however many processors ask (a subset of TIMELINE_TYPES is cut from it)."""
+    if kinds <= TIMELINE_TYPES:
+        if TIMELINE_TYPES not in item.decoded:
+            item.decoded[TIMELINE_TYPES] = list(events_of_type(item.batch.packed, TIMELINE_TYPES))
+        every = item.decoded[TIMELINE_TYPES]
+        return every if kinds == TIMELINE_TYPES else [e for e in every if e["type"] in kinds]
+    if kinds not in item.decoded:
+        item.decoded[kinds] = list(events_of_type(item.batch.packed, kinds))
+    return item.decoded[kinds]
 
 
 def events_of_type(packed: bytes, kinds: frozenset[int]) -> Iterator[dict[str, Any]]:

@@ -13,8 +13,10 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from django_session_replay.conf import conf
-from django_session_replay.ingest import access, groupcommit, ratelimit, sessions, tokens
+from django_session_replay.ingest import access, groupcommit, presence, ratelimit, sessions, tokens
 from django_session_replay.ingest.db import in_db_thread
+from django_session_replay.privacy import addresses
+from django_session_replay.server import context
 from django_session_replay.transports import watchdog
 from django_session_replay.transports.inbox import Inbox
 from django_session_replay.wire import encode, frames, parts
@@ -101,6 +103,7 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         self.closing = False
         self.welcomed = False
         self.opened_at = self.last_frame_at = time.monotonic()
+        self.touched_at = self.opened_at  # when this socket last moved last_activity
         await self.accept()
         watchdog.sweeper().watch(self)
 
@@ -121,6 +124,7 @@ class RecordingConsumer(AsyncWebsocketConsumer):
             frame = frames.decode_frame(bytes_data, text_data, conf.MAX_FRAME_BYTES)
             if isinstance(frame, frames.Ping):  # may come between two parts
                 await self.send(bytes_data=encode.pong())
+                await self.keep_active()
             elif isinstance(frame, frames.Part):
                 await self.part(frame)
             elif isinstance(frame, frames.Hello):
@@ -146,10 +150,12 @@ class RecordingConsumer(AsyncWebsocketConsumer):
             await self.admit_new_session(hello.key)
         user = self.scope.get("user")
         user_id = user.pk if user is not None and user.is_authenticated else None
-        opened = await in_db_thread(sessions.open_session)(hello, user_id)
+        opened = await in_db_thread(sessions.open_session)(hello, user_id, self.client_address())
         self.session_id, self.window = opened.session_id, hello.window
         self.welcomed = True
-        await self.send(bytes_data=encode.welcome(str(opened.session_id), opened.token, opened.seq))
+        sid = str(opened.session_id)
+        ctx = context.sign(sid, hello.window)  # the recorder's context cookie
+        await self.send(bytes_data=encode.welcome(sid, opened.token, opened.seq, ctx))
 
     async def batch(self, batch: frames.Batch) -> None:
         if self.session_id is None:
@@ -157,7 +163,21 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         # Live viewers, compaction and every other processor hear of it from the
         # pipeline, which the committer runs for both doors.
         await groupcommit.append(self.session_id, self.window, batch)
+        self.touched_at = time.monotonic()  # storing it moved last_activity
         await self.send(bytes_data=encode.ack(batch.seq))
+
+    async def keep_active(self) -> None:
+        """A ping: the recorder is still there with nothing to send. Its session
+        stays Active (ingest/presence.py), touched at most every TOUCH_SECONDS."""
+        now = time.monotonic()
+        if self.session_id is None or now - self.touched_at < presence.TOUCH_SECONDS:
+            return
+        self.touched_at = now
+        try:
+            await in_db_thread(presence.touch)(self.session_id)
+        except Exception:
+            # Only the Active label is late; the socket and its recording go on.
+            logger.warning("session replay: a ping did not touch its session", exc_info=True)
 
     async def part(self, part: frames.Part) -> None:
         if self.session_id is None:
@@ -173,8 +193,7 @@ class RecordingConsumer(AsyncWebsocketConsumer):
         await self.close(code=error.code.close_code)
 
     async def admit_new_session(self, key: str) -> None:
-        client = self.scope.get("client")
-        address = str(client[0]) if client else "unknown"
+        address = self.client_address() or "unknown"
         if not await ratelimit.admit(
             "new-session", f"{address}|{key}", conf.NEW_SESSIONS_PER_MINUTE, 60
         ):
@@ -186,3 +205,14 @@ class RecordingConsumer(AsyncWebsocketConsumer):
             if name == b"origin":
                 return value.decode("latin-1")
         return None
+
+    def client_address(self) -> str | None:
+        """The visitor's address: the peer's, or X-Forwarded-For's behind a trusted proxy."""
+        client = self.scope.get("client")
+        peer = str(client[0]) if client else None
+        headers: Iterable[tuple[bytes, bytes]] = self.scope.get("headers", [])
+        # Repeated headers are one list, as a WSGI server joins them.
+        forwarded = [
+            value.decode("latin-1") for name, value in headers if name == b"x-forwarded-for"
+        ]
+        return addresses.client_address(peer, ", ".join(forwarded))

@@ -13,8 +13,11 @@ def encode(kind: str, **fields: Any) -> bytes:
     return msgpack.packb({"t": kind, **fields})
 
 
-def welcome(session_id: str, token: str, seq: int) -> bytes:
-    return encode("welcome", sid=session_id, token=token, seq=seq)
+def welcome(session_id: str, token: str, seq: int, ctx: str | None = None) -> bytes:
+    """``ctx`` (an addition): the signed context the recorder keeps in a cookie."""
+    if ctx is None:
+        return encode("welcome", sid=session_id, token=token, seq=seq)
+    return encode("welcome", sid=session_id, token=token, seq=seq, ctx=ctx)
 
 
 def pong() -> bytes:

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from django_session_replay.audit import read as audit
 from django_session_replay.conf import conf
-from django_session_replay.models import ReplaySession
+from django_session_replay.ingest import visitors
+from django_session_replay.models import ReplaySession, Visitor
 
 
 class Command(BaseCommand):
@@ -74,7 +75,8 @@ class Command(BaseCommand):
         held = sessions.filter(legal_hold=True).count()
         if held:  # a legal hold outlasts every purge
             self.stdout.write(f"Keeping {held} session(s) {what} on legal hold.")
-        ids = list(sessions.filter(legal_hold=False).values_list("pk", flat=True))
+        doomed = list(sessions.filter(legal_hold=False).values_list("pk", "visitor_id"))
+        ids = [session_id for session_id, _ in doomed]
         # Audit entries age on their own clock; a purge of one user's sessions
         # leaves the trail of who watched them.
         expired = audit.expired(conf.AUDIT_RETENTION_DAYS) if not person else None
@@ -88,6 +90,11 @@ class Command(BaseCommand):
                 ReplaySession.objects.filter(pk=session_id).delete()
             self.stdout.write(f"[{number}/{len(ids)}] deleted {session_id}")
         self.stdout.write(self.style.SUCCESS(f"Deleted {len(ids)} session(s) {what}."))
+        # Time on site goes with the sessions: an erased visitor's row always,
+        # any other row once no session of its visitor is left.
+        if options["visitor"]:
+            Visitor.objects.filter(pk=options["visitor"]).delete()
+        visitors.forget(visitor_id for _, visitor_id in doomed)
         if expired is not None:
             count, _ = expired.delete()
             days = conf.AUDIT_RETENTION_DAYS

@@ -112,8 +112,10 @@ def test_neighbours_in_a_sorted_list_with_ties(
         after = url(order[index + 1], filters) if index + 1 < len(order) else None
         assert around(user, session, filters) == (before, after), session.entry_url
     # Descending, filtered and searched at once.
+    # Of the tied sessions only a and d use Firefox (b does not): by -pk again.
     filters = f"o=-{column('page_count')}&browser__exact=Firefox&q=testserver"
-    assert around(user, s["c"], filters) == (url(s["f"], filters), url(tied[0], filters))
+    firefox_tied = [session for session in tied if session in (s["a"], s["d"])]
+    assert around(user, s["c"], filters) == (url(s["f"], filters), url(firefox_tied[0], filters))
 
 
 def test_an_order_of_nullable_columns_is_scanned(

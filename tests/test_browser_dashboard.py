@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, DemoServer, demo_server, login
+from tests.browser import ARTIFACTS, CHROMIUM, DemoServer, demo_server, login
 from tests.conftest import REPO
 
 pytestmark = [
@@ -21,7 +21,6 @@ pytestmark = [
     ),
 ]
 
-ARTIFACTS = REPO / "tests" / "artifacts"
 DASHBOARD = "/admin/django_session_replay/dashboard/"
 # Run in the demo's own process (its settings, its database): build()'s sessions
 # three days ago and today, and a few more on most of the other days.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,24 @@ from django_session_replay.conf import conf
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
+# SESSION_REPLAY_BROWSER_TESTS=core keeps only the core browser tests (record
+# in Chromium, replay in admin, the replay page's sandbox): tox sets it for the
+# Django versions other than the one that runs the whole browser suite, whose
+# tests exercise the same recorder and player (each browser test takes seconds).
+BROWSER_TESTS = os.environ.get("SESSION_REPLAY_BROWSER_TESTS", "all")
+CORE_BROWSER_TESTS = "tests/test_browser.py"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BROWSER_TESTS != "core":
+        return
+    kept, dropped = [], []
+    for item in items:
+        core = item.nodeid.startswith(CORE_BROWSER_TESTS + "::")
+        (dropped if item.get_closest_marker("browser") and not core else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def hello_frame(**overrides: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from django_session_replay.audit.record import record
 from django_session_replay.conf import conf
 from django_session_replay.insights.summaries import seekable, summary_with_digest
 from django_session_replay.models import (
+    NOTE_MAX_LENGTH,
     AuditEntry,
     ReplaySession,
     ReplaySessionQuerySet,
@@ -36,7 +38,7 @@ from django_session_replay.timeline import read as timeline
 from . import ask
 from .csp import replay_policy
 from .formatting import client_label, human_bytes, human_duration
-from .neighbours import SessionChangeList
+from .neighbours import SessionChangeList, neighbours
 from .notes import with_note_count
 
 if TYPE_CHECKING:
@@ -343,7 +345,10 @@ class ReplaySessionAdmin(SessionModelAdmin):
         watched_by = audit.watched_by(session.pk)
         record(AuditEntry.Action.REPLAY, session.pk, request.user, request.META.get("REMOTE_ADDR"))
         events_url = reverse("session_replay:events", args=[session.pk])
+        timeline_url = reverse("session_replay:timeline", args=[session.pk])
         live_url = f"{conf.WEBSOCKET_PATH}live/{session.pk}/"
+        previous_url, next_url = neighbours(self, request, session)
+        page_views = timeline.page_views(session.pk, window)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Replay of %(session)s") % {"session": session},
@@ -351,13 +356,19 @@ class ReplaySessionAdmin(SessionModelAdmin):
             "session": session,
             "windows": windows,
             "window": window,
+            "tabs": tab_labels(session, windows),
+            "previous_url": previous_url,
+            "next_url": next_url,
+            "export_url": reverse("session_replay:export", args=[session.pk]),
             "duration": human_duration(session.duration_ms),
             "client": client_label(session),
             "visible": human_duration(session.visible_ms),
             "size": human_bytes(session.byte_count),
             "page_views": [
-                (view, human_duration(view.offset_ms))
-                for view in timeline.page_views(session.pk, window)
+                (view, human_duration(view.offset_ms), spent)
+                for view, spent in zip(
+                    page_views, page_times(page_views, session.last_timestamp), strict=True
+                )
             ],
             "max_page_views": timeline.MAX_PAGE_VIEWS,
             "markers": [
@@ -365,11 +376,24 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 for marker in (timeline.markers(session.pk, window) if window else [])
             ],
             "watched_by": watched_by,
+            "panels": PANELS,
+            "note_max_length": NOTE_MAX_LENGTH,
             **summary_context(session, windows, window),
             "player_config": {
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,
                 "liveUrl": live_url if session.is_active else None,
+                # The workspace (frontend/src/workspace.js): markers and panels from
+                # the timeline, notes read and written through the notes API.
+                "timelineUrl": f"{timeline_url}?window={window}" if window else timeline_url,
+                "notesUrl": reverse("session_replay:notes", args=[session.pk]),
+                "canAddNote": request.user.has_perm(ADD_NOTE_PERMISSION),
+                "window": window or "",
+                "autoplay": conf.AUTOPLAY,
+                "kindLabels": {
+                    **{kind: capfirst(str(label)) for kind, label in TimelineEntry.Kind.choices},
+                    "note": str(_("Note")),
+                },
             },
         }
         response = TemplateResponse(
@@ -380,6 +404,41 @@ class ReplaySessionAdmin(SessionModelAdmin):
 
 
 logger = logging.getLogger(__name__)
+
+ADD_NOTE_PERMISSION = "django_session_replay.add_note"
+# The replay page's side panels, as (id, tab name); the first one is shown first.
+PANELS = [
+    ("summary", _("Summary")),
+    ("activity", _("Activity")),
+    ("console", _("Console")),
+    ("network", _("Network")),
+    ("errors", _("Errors")),
+    ("server", _("Server")),
+    ("pages", _("Pages")),
+    ("notes", _("Notes")),
+]
+
+
+def tab_labels(session: ReplaySession, windows: list[str]) -> list[dict[str, Any]]:
+    """Each tab (window) of the session with its number and its first page's
+    title (or URL): what the tab switcher shows instead of bare numbers."""
+    first: dict[str, str] = {}
+    for view in timeline.page_views(session.pk, None, limit=timeline.MAX_PAGE_VIEWS):
+        first.setdefault(view.window, view.title or view.url)
+    return [
+        {"number": index, "window": name, "title": first.get(name, "")}
+        for index, name in enumerate(windows, start=1)
+    ]
+
+
+def page_times(views: list[timeline.PageViewRow], end: int | None) -> list[str]:
+    """How long each page view lasted: until the next view of the tab, the last
+    one until the session's last event (blank when that is unknown)."""
+    times = []
+    for index, view in enumerate(views):
+        until = views[index + 1].ts if index + 1 < len(views) else end
+        times.append(human_duration(max(0, until - view.ts)) if until is not None else "")
+    return times
 
 
 def summary_context(

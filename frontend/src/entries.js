@@ -99,17 +99,19 @@ export function currentIndex(entries, ts) {
 }
 
 /**
- * The page shown at `ts`: the last page view before it, else the recording's
- * first Meta event's href (a tab recorded without page views).
- * @param {Entry[]} entries
+ * The page shown at `ts`: the last page view at or before it (before the first
+ * one, which is sent once the title settled, that first page), else the
+ * latest Meta event's href (a tab recorded without page views).
+ * @param {Entry[]} views the page_view entries, in time order
  * @param {number} ts epoch ms
  * @param {RrwebEvent[]} [metas] Meta events, in time order
  * @returns {{url: string, title: string} | null}
  */
-export function pageAt(entries, ts, metas = []) {
-  const views = entries.filter((e) => e.kind === 'page_view');
-  const i = currentIndex(views, ts);
-  if (i >= 0) return { url: String(views[i].detail.url || ''), title: views[i].label };
+export function pageAt(views, ts, metas = []) {
+  if (views.length) {
+    const view = views[Math.max(0, currentIndex(views, ts))];
+    return { url: String(view.detail.url || ''), title: view.label };
+  }
   /** @type {any} */
   let meta = null;
   for (const m of metas) if (m.timestamp <= ts || !meta) meta = m;

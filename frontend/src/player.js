@@ -13,7 +13,7 @@ import { appendEvents, mountPlayer } from './view.js';
 import { Workspace } from './workspace.js';
 
 // Room under the frame for the marker bar and the controls (player.css).
-const BELOW_FRAME_PX = 96;
+const BELOW_FRAME_PX = 100;
 
 async function main() {
   const root = document.getElementById('session-replay-player');

@@ -3,7 +3,7 @@
 // player.js hands it the events as they arrive and the player once it is up;
 // the timeline and the notes come from the API (their URLs in the config).
 import { Controls, SPEEDS } from './controls.js';
-import { clock, currentIndex, inactivePeriods, linkAt, merged, noteEntry, startOffset } from './entries.js';
+import { clock, currentIndex, inactivePeriods, linkAt, merged, noteEntry, pageAt, startOffset } from './entries.js';
 import { bindKeys } from './keys.js';
 import { activity, consolePanel, errorsPanel, markCurrent, networkPanel, notesList, serverPanel } from './lists.js';
 import { drawMarkers } from './markers.js';
@@ -73,7 +73,7 @@ export class Workspace {
     /** @type {HTMLElement[]} */
     this.activityRows = [];
     this.activityIndex = -1;
-    this.pageIndex = -2; // none drawn yet
+    this.pageKey = ''; // the page shown above the frame
     /** @type {Entry[]} */
     this.pageViews = [];
     /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -140,6 +140,7 @@ export class Workspace {
       this.playing = /** @type {any} */ (p).payload === 'playing';
       this.updateControls();
     });
+    this.keepFocus(player);
     bindKeys(this.doc, {
       toggle: () => this.toggle(),
       skipBy: (d) => player.goto(Math.min(this.total, Math.max(0, this.current + d))),
@@ -156,6 +157,29 @@ export class Workspace {
     else if (t !== null) player.goto(Math.min(t, this.total), !!this.cfg.autoplay);
     else if (this.cfg.autoplay) player.play();
     this.redraw();
+  }
+
+  /**
+   * A replayed page that focuses one of its fields pulls the focus into the
+   * replay's iframe, where the page's shortcuts no longer hear the keys: the
+   * focus goes back to where it was (the iframe is never a tab stop either).
+   * @param {Player} player
+   */
+  keepFocus(player) {
+    const frame = player.getReplayer().iframe;
+    frame.tabIndex = -1;
+    /** @type {HTMLElement | null} */
+    let last = null;
+    this.doc.addEventListener('focusin', (e) => {
+      if (e.target !== frame) last = /** @type {HTMLElement} */ (e.target);
+    });
+    addEventListener('blur', () =>
+      setTimeout(() => {
+        if (this.doc.activeElement !== frame) return;
+        frame.blur();
+        if (last && last.isConnected) last.focus({ preventScroll: true });
+      })
+    );
   }
 
   toggle() {
@@ -211,22 +235,17 @@ export class Workspace {
     this.showLocation(now);
   }
 
-  /** The URL and title above the frame: the page view playing now. @param {number} now */
+  /** The URL and title above the frame: the page playing now. @param {number} now */
   showLocation(now) {
-    const views = this.pageViews;
-    const i = currentIndex(views, now);
-    if (i === this.pageIndex) return;
-    this.pageIndex = i;
-    /** @type {any} */
-    const meta = this.metas.length ? this.metas[0] : null;
-    const url = i >= 0 ? String(views[i].detail.url || '') : meta && meta.data ? String(meta.data.href || '') : '';
-    const title = i >= 0 ? views[i].label : '';
+    const page = pageAt(this.pageViews, now, this.metas);
+    const key = page ? `${page.title}\n${page.url}` : '';
+    if (!page || key === this.pageKey) return;
+    this.pageKey = key;
     const box = byId(this.doc, 'session-replay-location');
-    if (!box || !url) return;
-    const t = box.querySelector('.session-replay-location-title');
-    const u = box.querySelector('.session-replay-location-url');
-    if (t) t.textContent = title;
-    if (u) u.textContent = url;
+    const t = box && box.querySelector('.session-replay-location-title');
+    const u = box && box.querySelector('.session-replay-location-url');
+    if (t) t.textContent = page.title;
+    if (u) u.textContent = page.url;
   }
 
   scheduleRedraw() {
@@ -249,7 +268,6 @@ export class Workspace {
       );
     }
     this.pageViews = this.timeline.filter((e) => e.kind === 'page_view');
-    this.pageIndex = -2;
     const panel = (/** @type {string} */ id) => byId(this.doc, `session-replay-panel-${id}`);
     const failed = this.timelineState === 'failed' ? 'The timeline could not be loaded.' : null;
     if (this.timelineState !== 'loading' && start) {

@@ -195,6 +195,7 @@ def test_t_in_the_url_starts_playback_there(
 
 def test_each_panel_shows_its_records(browser: Any, server: DemoServer, session_id: str) -> None:
     staff = replay(browser, server, session_id)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tabs = staff.get_by_role("tablist")
     names = ["Summary", "Activity", "Console", "Network", "Errors", "Server", "Pages", "Notes"]
     assert [t.inner_text() for t in tabs.get_by_role("tab").all()] == names
@@ -207,10 +208,14 @@ def test_each_panel_shows_its_records(browser: Any, server: DemoServer, session_
         shown.wait_for()
         return shown
 
+    def picture(name: str) -> None:  # each panel, for the note
+        staff.screenshot(path=str(ARTIFACTS / f"workspace-{name.lower()}.png"))
+
     activity = panel("Activity")
     activity.get_by_role("button", name=re.compile("workspace-done")).wait_for(timeout=10_000)
     wait_until(lambda: activity.locator('[aria-current="true"]').count() == 1, timeout=10,
                what="the current entry")  # fmt: skip
+    picture("Activity")
     console = panel("Console")
     console.get_by_text("hello from the console button").first.wait_for(timeout=10_000)
 
@@ -224,19 +229,23 @@ def test_each_panel_shows_its_records(browser: Any, server: DemoServer, session_
     console.get_by_role("searchbox", name="Search").fill("hello from")
     assert shown("workspace-console-canary") == 0
     assert shown("hello from the console button") == 1
+    picture("Console")
     network = panel("Network")
     assert network.locator("tr", has_text="/api/ping/").count() >= 1
     failed = network.locator("tr.session-replay-failed", has_text="/no-such-page/")
     assert failed.count() == 1 and "404" in failed.inner_text()
     failed.locator("summary").click()
     assert failed.locator("dt", has_text="duration").count() == 1
+    picture("Network")
     errors = panel("Errors")
     thrown = errors.locator("li", has_text="an error thrown on purpose").first
     assert "site.js" in thrown.locator("pre").inner_text()
     assert errors.locator("li", has_text="Server exception").count() >= 1
+    picture("Errors")
     server_panel = panel("Server")
     boom = server_panel.locator("tr", has_text="/boom/")
     assert boom.count() >= 1 and "500" in boom.first.inner_text()
+    picture("Server")
     pages = panel("Pages")
     assert pages.get_by_role("region", name="Page views").get_by_role("row").count() >= 2
     staff.context.close()

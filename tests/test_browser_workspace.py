@@ -234,8 +234,11 @@ def test_each_panel_shows_its_records(browser: Any, server: DemoServer, session_
     assert network.locator("tr", has_text="/api/ping/").count() >= 1
     failed = network.locator("tr.session-replay-failed", has_text="/no-such-page/")
     assert failed.count() == 1 and "404" in failed.inner_text()
-    failed.locator("summary").click()
-    assert failed.locator("dt", has_text="duration").count() == 1
+    opener = failed.get_by_role("button", name=re.compile("/no-such-page/"))
+    opener.click()
+    assert opener.get_attribute("aria-expanded") == "true"
+    detail = network.locator("#" + (opener.get_attribute("aria-controls") or ""))
+    assert detail.is_visible() and detail.locator("dt", has_text="duration").count() == 1
     picture("Network")
     errors = panel("Errors")
     thrown = errors.locator("li", has_text="an error thrown on purpose").first

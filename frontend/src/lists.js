@@ -38,7 +38,10 @@ function empty(panel, text) {
  * @returns {HTMLElement[]}
  */
 export function activity(panel, entries, start, labels) {
-  if (!entries.length) return empty(panel, 'Nothing happened on the timeline of this tab.'), [];
+  if (!entries.length) {
+    empty(panel, 'Nothing happened on the timeline of this tab.');
+    return [];
+  }
   const doc = panel.ownerDocument;
   const list = el(doc, 'ol', { class: 'session-replay-activity' });
   const rows = entries.map((e) => {
@@ -123,6 +126,19 @@ export function consolePanel(panel, records, start) {
 }
 
 /**
+ * A URL without this page's origin: its path and query are what tell requests apart.
+ * @param {string} url
+ */
+export function shortUrl(url) {
+  try {
+    const u = new URL(url);
+    return typeof location !== 'undefined' && u.origin === location.origin ? `${u.pathname}${u.search}` : url;
+  } catch (e) {
+    return url;
+  }
+}
+
+/**
  * The requests as a waterfall table; a row's URL opens its details.
  * @param {HTMLElement} panel
  * @param {NetworkRecord[]} records
@@ -138,28 +154,39 @@ export function networkPanel(panel, records, start, end) {
   const thead = el(doc, 'thead');
   thead.append(head);
   const body = el(doc, 'tbody');
-  for (const r of records) {
+  records.forEach((r, i) => {
     const tr = el(doc, 'tr', { class: r.failed ? 'session-replay-failed' : '' });
     const time = el(doc, 'td');
     time.append(seekButton(doc, r.ts, start, `Go to ${clock(r.ts - start)}: ${r.method} ${r.url}`));
+    // The row's details open in a row of their own under it, the table's full width.
+    const detailId = `session-replay-request-${i}`;
     const url = el(doc, 'td', { class: 'session-replay-url' });
-    const d = el(doc, 'details');
+    const open = el(doc, 'button', { type: 'button', class: 'session-replay-row-button', 'aria-expanded': 'false', 'aria-controls': detailId, title: r.url }, shortUrl(r.url));
+    url.append(open);
+    const more = el(doc, 'tr', { id: detailId, class: 'session-replay-request-detail' });
+    more.hidden = true;
+    const cell = el(doc, 'td', { colspan: '7' });
     const dl = el(doc, 'dl');
     for (const [k, v] of Object.entries(r.raw)) {
       if (v === null || v === undefined || v === '') continue;
       dl.append(el(doc, 'dt', {}, k), el(doc, 'dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v)));
     }
-    d.append(el(doc, 'summary', {}, r.url), dl);
-    url.append(d);
+    cell.append(dl);
+    more.append(cell);
+    open.addEventListener('click', () => {
+      more.hidden = !more.hidden;
+      open.setAttribute('aria-expanded', String(!more.hidden));
+    });
     const fall = el(doc, 'td', { class: 'session-replay-waterfall', 'aria-hidden': 'true' });
     const barEl = el(doc, 'span');
     barEl.style.left = `${percent(r.ts, start, end)}%`;
     barEl.style.width = `${Math.max(0.5, percent(r.ts + (r.duration || 0), start, end) - percent(r.ts, start, end))}%`;
     fall.append(barEl);
     const status = r.status !== null ? String(r.status) : r.failed ? 'failed' : '—';
-    tr.append(time, el(doc, 'td', {}, r.method), url, el(doc, 'td', {}, status), el(doc, 'td', {}, r.duration !== null ? `${Math.round(r.duration)} ms` : '—'), el(doc, 'td', {}, bytes(r.size)), fall);
-    body.append(tr);
-  }
+    const num = (/** @type {string} */ text) => el(doc, 'td', { class: 'session-replay-number' }, text);
+    tr.append(time, el(doc, 'td', {}, r.method), url, num(status), num(r.duration !== null ? `${Math.round(r.duration)} ms` : '—'), num(bytes(r.size)), fall);
+    body.append(tr, more);
+  });
   table.append(thead, body);
   panel.textContent = '';
   panel.append(table);

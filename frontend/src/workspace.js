@@ -269,18 +269,19 @@ export class Workspace {
     }
     this.pageViews = this.timeline.filter((e) => e.kind === 'page_view');
     const panel = (/** @type {string} */ id) => byId(this.doc, `session-replay-panel-${id}`);
-    const failed = this.timelineState === 'failed' ? 'The timeline could not be loaded.' : null;
-    if (this.timelineState !== 'loading' && start) {
-      const a = panel('activity');
-      if (a) {
-        if (failed) a.textContent = failed;
-        else this.activityRows = activity(a, entries, start, this.labels);
-        this.activityIndex = -1;
+    if (this.timelineState === 'failed') {
+      for (const id of ['activity', 'errors', 'server']) {
+        const p = panel(id);
+        if (p) p.textContent = 'The timeline could not be loaded.';
       }
+    } else if (this.timelineState === 'ready' && start) {
+      const a = panel('activity');
+      if (a) this.activityRows = activity(a, entries, start, this.labels);
+      this.activityIndex = -1;
       const e = panel('errors');
-      if (e) failed ? (e.textContent = failed) : errorsPanel(e, this.timeline, start, this.labels);
+      if (e) errorsPanel(e, this.timeline, start, this.labels);
       const s = panel('server');
-      if (s) failed ? (s.textContent = failed) : serverPanel(s, this.timeline, start);
+      if (s) serverPanel(s, this.timeline, start);
       const list = /** @type {HTMLElement | null} */ (this.doc.querySelector('.session-replay-notes'));
       if (list) notesList(list, this.notes, start);
     }

@@ -234,7 +234,7 @@ def test_each_panel_shows_its_records(browser: Any, server: DemoServer, session_
     assert network.locator("tr", has_text="/api/ping/").count() >= 1
     failed = network.locator("tr.session-replay-failed", has_text="/no-such-page/")
     assert failed.count() == 1 and "404" in failed.inner_text()
-    opener = failed.get_by_role("button", name=re.compile("/no-such-page/"))
+    opener = failed.get_by_role("button", name="/no-such-page/", exact=True)
     opener.click()
     assert opener.get_attribute("aria-expanded") == "true"
     detail = network.locator("#" + (opener.get_attribute("aria-controls") or ""))

@@ -39,7 +39,8 @@ def stored_bytes(server) -> bytes:
 
 
 def test_record_in_a_browser_and_replay_in_admin(tmp_path: Path) -> None:
-    with demo_server(tmp_path) as server, chromium() as browser:
+    # Opened paused (DEMO_AUTOPLAY=0): the first page stays on screen to be read.
+    with demo_server(tmp_path, {"DEMO_AUTOPLAY": "0"}) as server, chromium() as browser:
         visitor = browser.new_page(viewport={"width": 1200, "height": 800})
         visitor.goto(server.url + "/")
         visitor.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")

@@ -269,6 +269,13 @@ def test_a_note_added_in_the_form_is_a_marker_without_reload(
     assert notes.get_by_text("the error dialog looks off").count() == 1
     stored = api(server, cookie, f"sessions/{session_id}/notes")
     assert [n["text"] for n in stored] == ["the error dialog looks off"]
+    # The note is a row of the Activity list too.
+    staff.get_by_role("tab", name="Activity", exact=True).click()
+    activity = staff.get_by_role("tabpanel", name="Activity")
+    activity.get_by_role("button", name=re.compile("the error dialog looks off")).wait_for()
+    # Paused where it was written, the note is the current row.
+    current = activity.locator('[aria-current="true"]')
+    assert "the error dialog looks off" in current.inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     staff.screenshot(path=str(ARTIFACTS / "workspace-dark.png"))
     staff.context.close()

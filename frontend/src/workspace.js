@@ -59,6 +59,8 @@ export class Workspace {
     this.timeline = [];
     /** @type {Entry[]} */
     this.notes = [];
+    /** @type {Entry[]} the timeline and the notes by time: the Activity rows */
+    this.entries = [];
     /** @type {Player | null} */
     this.player = null;
     /** @type {Controls | null} */
@@ -229,7 +231,7 @@ export class Workspace {
     if (!this.controls) return;
     this.controls.update({ current: this.current, total: this.total, playing: this.playing, speed: this.speed, skip: this.skip, live: !!this.cfg.live });
     const now = this.start + this.current;
-    const i = currentIndex(this.timeline, now);
+    const i = currentIndex(this.entries, now);
     markCurrent(this.activityRows, i, this.activityIndex);
     this.activityIndex = i;
     this.showLocation(now);
@@ -259,6 +261,7 @@ export class Workspace {
     const total = this.total || (this.events.length ? this.events[this.events.length - 1].timestamp - start : 0);
     const end = start + total;
     const entries = merged(this.timeline, this.notes);
+    this.entries = entries;
     const nav = /** @type {HTMLElement | null} */ (this.doc.querySelector('.session-replay-markers'));
     if (nav && this.timelineState === 'ready' && start) drawMarkers(nav, entries, start, end, this.labels);
     if (this.controls && this.loaded) {

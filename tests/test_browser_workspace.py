@@ -8,6 +8,7 @@ import json
 import re
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,35 @@ def test_t_in_the_url_starts_playback_there(
     staff = replay(browser, server, session_id, "?t=6000")
     wait_until(lambda: position(staff) > 0, timeout=10, what="the start")
     assert position(staff) >= 6000
+    staff.context.close()
+
+
+def test_the_link_at_this_moment_and_the_jump_to_live(
+    browser: Any, server: DemoServer, session_id: str
+) -> None:
+    # Active (a live session) however long the tests before took.
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    server.query(
+        "UPDATE django_session_replay_replaysession SET last_activity = ?, ended = NULL"
+        " WHERE id = ?",
+        now,
+        session_id.replace("-", ""),
+    )
+    staff = replay(browser, server, session_id, "?t=3000")
+    staff.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    staff.get_by_role("button", name="Pause", exact=True).click()
+    at = position(staff)
+    staff.get_by_role("button", name="Copy link at this moment").click()
+    staff.get_by_text(re.compile(r"^Link to \d+:\d\d copied$")).wait_for()
+    link = staff.evaluate("navigator.clipboard.readText()")
+    replay_url = f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/"
+    assert link == f"{replay_url}?t={at}"
+    # Behind the end of an active session the player offers to jump there.
+    live = staff.get_by_role("button", name="Jump to live")
+    live.click()
+    total = int(staff.get_by_role("slider", name="Position").get_attribute("max") or 0)
+    wait_until(lambda: position(staff) >= total - 1000, timeout=10, what="the live edge")
+    wait_until(lambda: not live.is_visible(), timeout=10, what="no jump offered at the edge")
     staff.context.close()
 
 

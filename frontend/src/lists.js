@@ -85,6 +85,11 @@ const LEVELS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'assert'];
 export function consolePanel(panel, records, start) {
   if (!records.length) return empty(panel, 'No console messages were recorded in this tab.');
   const doc = panel.ownerDocument;
+  // Redrawn as live events come in: the filter the user set stays.
+  const before = {
+    level: /** @type {HTMLSelectElement | null} */ (panel.querySelector('select[name="level"]')),
+    search: /** @type {HTMLInputElement | null} */ (panel.querySelector('input[name="console-search"]')),
+  };
   const tools = el(doc, 'div', { class: 'session-replay-filters' });
   const levelLabel = el(doc, 'label', {}, 'Level ');
   const level = /** @type {HTMLSelectElement} */ (el(doc, 'select', { name: 'level' }));
@@ -118,10 +123,14 @@ export function consolePanel(panel, records, start) {
     });
     count.textContent = `${shown} of ${records.length}`;
   };
+  if (before.level && Array.from(level.options).some((o) => o.value === before.level?.value)) level.value = before.level.value;
+  if (before.search) search.value = before.search.value;
+  const typing = !!before.search && doc.activeElement === before.search;
   level.addEventListener('change', apply);
   search.addEventListener('input', apply);
   panel.textContent = '';
   panel.append(tools, list);
+  if (typing) search.focus();
   apply();
 }
 

@@ -15,7 +15,6 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +30,7 @@ from django_session_replay.models import (
     ReplaySessionQuerySet,
     TimelineEntry,
 )
+from django_session_replay.permissions import ADD_NOTE_PERMISSION
 from django_session_replay.storage import reader
 from django_session_replay.timeline import find, search
 from django_session_replay.timeline import read as timeline
@@ -40,6 +40,7 @@ from .csp import replay_policy
 from .formatting import client_label, human_bytes, human_duration
 from .neighbours import SessionChangeList, neighbours
 from .notes import with_note_count
+from .workspace import PANELS, kind_labels, page_times, tab_labels
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -356,7 +357,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
             "session": session,
             "windows": windows,
             "window": window,
-            "tabs": tab_labels(session, windows),
+            "tabs": tab_labels(session.pk, windows) if len(windows) > 1 else [],
             "previous_url": previous_url,
             "next_url": next_url,
             "export_url": reverse("session_replay:export", args=[session.pk]),
@@ -390,10 +391,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 "canAddNote": request.user.has_perm(ADD_NOTE_PERMISSION),
                 "window": window or "",
                 "autoplay": conf.AUTOPLAY,
-                "kindLabels": {
-                    **{kind: capfirst(str(label)) for kind, label in TimelineEntry.Kind.choices},
-                    "note": str(_("Note")),
-                },
+                "kindLabels": kind_labels(),
             },
         }
         response = TemplateResponse(
@@ -404,41 +402,6 @@ class ReplaySessionAdmin(SessionModelAdmin):
 
 
 logger = logging.getLogger(__name__)
-
-ADD_NOTE_PERMISSION = "django_session_replay.add_note"
-# The replay page's side panels, as (id, tab name); the first one is shown first.
-PANELS = [
-    ("summary", _("Summary")),
-    ("activity", _("Activity")),
-    ("console", _("Console")),
-    ("network", _("Network")),
-    ("errors", _("Errors")),
-    ("server", _("Server")),
-    ("pages", _("Pages")),
-    ("notes", _("Notes")),
-]
-
-
-def tab_labels(session: ReplaySession, windows: list[str]) -> list[dict[str, Any]]:
-    """Each tab (window) of the session with its number and its first page's
-    title (or URL): what the tab switcher shows instead of bare numbers."""
-    first: dict[str, str] = {}
-    for view in timeline.page_views(session.pk, None, limit=timeline.MAX_PAGE_VIEWS):
-        first.setdefault(view.window, view.title or view.url)
-    return [
-        {"number": index, "window": name, "title": first.get(name, "")}
-        for index, name in enumerate(windows, start=1)
-    ]
-
-
-def page_times(views: list[timeline.PageViewRow], end: int | None) -> list[str]:
-    """How long each page view lasted: until the next view of the tab, the last
-    one until the session's last event (blank when that is unknown)."""
-    times = []
-    for index, view in enumerate(views):
-        until = views[index + 1].ts if index + 1 < len(views) else end
-        times.append(human_duration(max(0, until - view.ts)) if until is not None else "")
-    return times
 
 
 def summary_context(

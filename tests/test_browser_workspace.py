@@ -61,7 +61,7 @@ def api(server: DemoServer, cookie: str, path: str) -> Any:
 
 @pytest.fixture(scope="module")
 def session_id(server: DemoServer, cookie: str) -> str:
-    """A visit of about ten seconds with every kind of moment the panels show
+    """A visit of about twenty seconds with every kind of moment the panels show
     (in a browser of its own, closed before the tests' per-test one opens)."""
     with chromium() as browser:
         return visit(browser, server, cookie)
@@ -83,7 +83,7 @@ def visit(browser: Any, server: DemoServer, cookie: str) -> str:
     page.evaluate("() => fetch('/no-such-page/').then(r => r.status)")
     page.evaluate("() => fetch('/boom/').then(r => r.status)")
     page.evaluate("() => window.SessionReplay.track('workspace-done')")
-    page.wait_for_timeout(3000)
+    page.wait_for_timeout(11_000)  # no input for longer than rrweb's 10 s: an inactive stretch
     page.click("#counter-button")
     page.wait_for_timeout(2500)  # a flush
     context.close()
@@ -141,6 +141,10 @@ def test_a_marker_of_each_kind_seeks_the_player_there(
     )
     # Paused there: the button offers Play.
     assert staff.get_by_role("button", name="Play", exact=True).count() == 1
+    # The 11 s without input before the last click is shaded on the bar.
+    stretch = staff.locator(".session-replay-inactive span")
+    assert stretch.count() == 1
+    assert re.fullmatch(r"Inactive 0:0\d–0:1\d", stretch.get_attribute("title") or "")
     staff.context.close()
 
 

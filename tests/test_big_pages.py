@@ -123,7 +123,8 @@ def key(event: dict[str, Any]) -> tuple[float, str]:
 
 
 def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) -> None:
-    with demo_server(tmp_path) as server, chromium() as browser:
+    # Opened paused (DEMO_AUTOPLAY=0): the test plays it on itself.
+    with demo_server(tmp_path, {"DEMO_AUTOPLAY": "0"}) as server, chromium() as browser:
         visitor = browser.new_page(viewport={"width": 1200, "height": 800})
         visitor.add_init_script(CAPTURE)
         response = visitor.goto(server.url + "/manual/?paragraphs=30000")
@@ -164,7 +165,7 @@ def test_a_page_of_megabytes_records_whole_and_replays_in_admin(tmp_path: Path) 
         staff, frame = replayed_manual(browser, server, session_id)
         assert frame.locator("#manual-end").inner_text() == "The end of the manual."
         # Played on, the player reaches the mutation too.
-        staff.locator(".rr-controller__btns button").first.click()
+        staff.get_by_role("button", name="Play", exact=True).click()
         frame.locator("#mutation-end").wait_for(state="attached", timeout=60_000)
         assert frame.locator("#mutation-end").inner_text() == "The last added paragraph."
 

@@ -39,7 +39,8 @@ def stored_bytes(server) -> bytes:
 
 
 def test_record_in_a_browser_and_replay_in_admin(tmp_path: Path) -> None:
-    with demo_server(tmp_path) as server, chromium() as browser:
+    # Opened paused (DEMO_AUTOPLAY=0): the first page stays on screen to be read.
+    with demo_server(tmp_path, {"DEMO_AUTOPLAY": "0"}) as server, chromium() as browser:
         visitor = browser.new_page(viewport={"width": 1200, "height": 800})
         visitor.goto(server.url + "/")
         visitor.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
@@ -237,7 +238,8 @@ def test_a_recorded_script_never_runs_in_the_admin(tmp_path: Path) -> None:
 
     from tests.conftest import hello_frame
 
-    with demo_server(tmp_path) as server, chromium() as browser:
+    # Opened paused (DEMO_AUTOPLAY=0): the test presses Play itself.
+    with demo_server(tmp_path, {"DEMO_AUTOPLAY": "0"}) as server, chromium() as browser:
         key = server.recorder_config()["key"]
         ws_url = server.url.replace("http", "ws") + "/ws/session-replay/"
         with connect(ws_url, origin=server.url) as socket:
@@ -261,6 +263,6 @@ def test_a_recorded_script_never_runs_in_the_admin(tmp_path: Path) -> None:
         sandbox = staff.locator("#session-replay-player iframe").first.get_attribute("sandbox")
         assert sandbox is not None and "allow-scripts" not in sandbox
         frame.locator("#js-link").dispatch_event("click")  # a javascript: URL followed
-        staff.locator(".rr-controller__btns button").first.click()  # played to the end
+        staff.get_by_role("button", name="Play", exact=True).click()  # played to the end
         staff.wait_for_timeout(2500)
         assert staff.evaluate("window.__pwned") is None

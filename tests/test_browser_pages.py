@@ -85,9 +85,9 @@ def open_replay(browser: Any, server: DemoServer, session_id: str, **options: An
     staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/")
     staff.wait_for_selector(REPLAY_FRAME)
     staff.frame_locator(REPLAY_FRAME).locator("h1").first.wait_for()
-    bar = staff.locator("#session-replay-player .rr-progress")
-    box = bar.bounding_box()
-    bar.click(position={"x": box["width"] - 1, "y": box["height"] / 2})
+    position = staff.get_by_role("slider", name="Position")
+    position.focus()
+    staff.keyboard.press("End")
     staff.wait_for_timeout(800)
     return staff
 
@@ -310,7 +310,8 @@ def test_spa_navigations_are_page_views_stored_and_shown(
     ARTIFACTS.mkdir(exist_ok=True)
     for scheme in ("light", "dark"):
         staff = open_replay(browser, server, session_id, color_scheme=scheme)
-        table = staff.get_by_role("region", name="Page views")
+        staff.get_by_role("tab", name="Pages", exact=True).click()
+        table = staff.get_by_role("tabpanel", name="Pages").get_by_role("region", name="Page views")
         assert table.get_by_role("cell", name="Details · Lab", exact=True).count() == 3
         assert table.get_by_text(details, exact=True).count() == 2
         assert staff.locator("dd", has_text="Overview · Lab").count() == 1  # the entry title

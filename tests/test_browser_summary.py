@@ -127,7 +127,8 @@ def test_a_recorded_visit_is_summarised_in_the_api_and_on_the_replay_page(
         staff.wait_for_selector(REPLAY_FRAME)
         replay = staff.frame_locator(REPLAY_FRAME)
         replay.locator("h1").first.wait_for()
-        block = staff.get_by_role("region", name="Summary")
+        # The Summary panel, shown first.
+        block = staff.get_by_role("tabpanel", name="Summary").get_by_role("region", name="Summary")
         assert block.get_by_role("listitem").count() == len(sentences)
         for sentence in sentences:
             assert block.get_by_text(sentence["text"], exact=True).count() == 1

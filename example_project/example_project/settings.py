@@ -222,6 +222,8 @@ SESSION_REPLAY = {
     # DEMO_MASK_ALL_INPUTS=0 leaves inputs in clear, except the fields Django
     # knows are sensitive (the sign-up view's sensitive_post_parameters).
     "MASK_ALL_INPUTS": os.environ.get("DEMO_MASK_ALL_INPUTS", "1") != "0",
+    # DEMO_AUTOPLAY=0 opens replays paused (tests that press Play themselves).
+    "AUTOPLAY": os.environ.get("DEMO_AUTOPLAY", "1") != "0",
     "PROCESSORS": [
         "django_session_replay.live.processor.LivePublish",
         "django_session_replay.storage.processor.TailCompaction",

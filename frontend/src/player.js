@@ -5,12 +5,15 @@
 // This file only wires the modules together.
 import { readConfig } from './config.js';
 import { StoredEvents, openLive } from './live.js';
-import { alignMarkers } from './markers.js';
 import { progressText, statusLine } from './status.js';
 import { fetchLines } from './stream.js';
 import { bindSeekButtons } from './seek.js';
 import { Timeline } from './timeline.js';
 import { appendEvents, mountPlayer } from './view.js';
+import { Workspace } from './workspace.js';
+
+// Room under the frame for the marker bar and the controls (player.css).
+const BELOW_FRAME_PX = 100;
 
 async function main() {
   const root = document.getElementById('session-replay-player');
@@ -19,17 +22,26 @@ async function main() {
   const cfg = readConfig('session-replay-player-config');
   if (!cfg || !cfg.eventsUrl) return setStatus('Player configuration is missing.', true);
   const live = !!cfg.live;
+  const workspace = new Workspace(document, cfg);
 
   /** @type {import('./view.js').Player | null} */
   let player = null;
+  // The frame takes what the window has left above the controls, so they
+  // stay in view without scrolling.
+  const fit = () => innerHeight - (root.getBoundingClientRect().top + scrollY) - BELOW_FRAME_PX;
   const timeline = new Timeline(() => {
-    player = mountPlayer(root, timeline.begin(), timeline.meta);
-    alignMarkers(document, root);
+    const events = timeline.begin();
+    workspace.addEvents(events);
+    player = mountPlayer(root, events, timeline.meta, { controller: false, fit });
+    workspace.attach(player);
   });
   bindSeekButtons(document, () => player);
 
   const append = () => {
-    if (player) appendEvents(player, timeline.takeLater());
+    if (!player) return;
+    const later = timeline.takeLater();
+    workspace.addEvents(later);
+    appendEvents(player, later);
   };
 
   // Live frames wait until the NDJSON is in (liveQueue); then each live event
@@ -101,6 +113,7 @@ async function main() {
   if (!count) return setStatus('No events recorded yet');
   if (!player) return setStatus(`${count} event recorded: not enough to replay yet`);
   append();
+  workspace.done();
   progress(true);
 }
 

@@ -1,5 +1,6 @@
 // Buttons of the replay page that move the player to a moment of the recording
-// (the page views list): <button data-session-replay-ts="epoch ms">.
+// (markers, the summary, every panel's times): <button data-session-replay-ts="epoch ms">.
+// The player pauses there, so the moment stays on screen.
 
 /** @typedef {{goto(offset: number, play?: boolean): void, getReplayer(): {getMetaData(): {startTime: number}}}} Seekable */
 

@@ -11,19 +11,27 @@ const RESIZE_DEBOUNCE_MS = 100;
 
 /**
  * Player size: the container's width, the recorded viewport's aspect ratio,
- * no taller than 3/4 of the window.
+ * no taller than 3/4 of the window (or than `fit`, the room the page has).
  * @param {number} containerWidth
  * @param {number} windowHeight
  * @param {RrwebEvent | null} meta the recording's Meta event (its viewport)
+ * @param {number} [fit] the tallest the frame may be
  */
-export function playerSize(containerWidth, windowHeight, meta) {
+export function playerSize(containerWidth, windowHeight, meta, fit) {
   const width = Math.max(320, containerWidth || 0);
   /** @type {any} */
   const data = meta && meta.data;
   const ratio = data && data.width > 0 ? data.height / data.width : 9 / 16;
-  const maxHeight = Math.max(240, Math.round(windowHeight * 0.75) - CONTROLLER_PX);
+  const maxHeight = fit !== undefined ? Math.max(200, fit) : Math.max(240, Math.round(windowHeight * 0.75) - CONTROLLER_PX);
   return { width, height: Math.min(maxHeight, Math.round(width * ratio)) };
 }
+
+/**
+ * @typedef {Object} MountOptions
+ * @property {boolean} [controller] rrweb-player's own controller (the export
+ *   file's); the admin page draws its own (controls.js)
+ * @property {() => number} [fit] the tallest the frame may be now
+ */
 
 /**
  * Replaces the container's content by a player of `events`, resized with
@@ -31,8 +39,11 @@ export function playerSize(containerWidth, windowHeight, meta) {
  * @param {HTMLElement} root
  * @param {RrwebEvent[]} events
  * @param {RrwebEvent | null} meta
+ * @param {MountOptions} [options]
  */
-export function mountPlayer(root, events, meta) {
+export function mountPlayer(root, events, meta, options = {}) {
+  const controller = options.controller !== false;
+  const size = () => playerSize(root.clientWidth, innerHeight, meta, options.fit ? options.fit() : undefined);
   root.textContent = '';
   root.classList.add('session-replay-player--ready'); // before measuring: adds the border
   const player = /** @type {Player} */ (
@@ -41,10 +52,10 @@ export function mountPlayer(root, events, meta) {
     props: {
       events,
       autoPlay: false,
-      showController: true,
+      showController: controller,
       skipInactive: true,
       speedOption: [1, 2, 4, 8],
-      ...playerSize(root.clientWidth, innerHeight, meta),
+      ...size(),
       // Keep rrweb's sandboxed iframe: recorded scripts never run. Never pass
       // UNSAFE_replayCanvas (it adds allow-scripts): canvas.js draws instead.
       plugins: [canvasReplay()],
@@ -56,7 +67,7 @@ export function mountPlayer(root, events, meta) {
   addEventListener('resize', () => {
     clearTimeout(pendingResize);
     pendingResize = setTimeout(() => {
-      player.$set(playerSize(root.clientWidth, innerHeight, meta));
+      player.$set(size());
       player.triggerResize();
     }, RESIZE_DEBOUNCE_MS);
   });

@@ -337,6 +337,11 @@ class Settings:
         return [str(source) for source in _get("REPLAY_ALLOWED_SOURCES")]
 
     @property
+    def AUTOPLAY(self) -> bool:
+        """Whether the admin replay page starts playing by itself."""
+        return bool(_get("AUTOPLAY"))
+
+    @property
     def RAGE_CLICK_COUNT(self) -> int:
         """Clicks within RAGE_CLICK_WINDOW_MS and RAGE_CLICK_RADIUS_PX that make a rage click."""
         return int(_get("RAGE_CLICK_COUNT"))

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
@@ -192,3 +196,68 @@ def test_the_replay_page_marks_signals_and_errors_along_the_tab(client: Client) 
         (50.0, start + 5_000, "JS error at 0:05: TypeError: x is undefined"),
     ]
     assert 'aria-label="Markers"' in page
+
+
+def player_config(page: str) -> dict[str, Any]:
+    found = re.search(r'id="session-replay-player-config"[^>]*>(.*?)</script>', page, re.S)
+    assert found, "no player configuration"
+    config: dict[str, Any] = json.loads(found.group(1))
+    return config
+
+
+def test_the_workspace_page_has_its_panels_links_and_player_config(
+    client: Client, settings: Any
+) -> None:
+    """The replay workspace (issue 13): no nav sidebar, a tab per panel, the
+    session's details folded away, an Export link, and the URLs and settings the
+    player reads (frontend/src/workspace.js)."""
+    from django_session_replay.models import TimelineEntry
+
+    user = login(client, permission=True)
+    user.user_permissions.add(Permission.objects.get(codename="add_note"))
+    start = 1_700_000_000_000
+    sid = record([events(2, start=start)]).session_id
+    TimelineEntry.objects.create(
+        session_id=sid, window="tab-1", page=1, ts=start + 500, kind="page_view",
+        label="Home", detail={"url": "http://testserver/", "nav": "load"},
+    )  # fmt: skip
+    TimelineEntry.objects.create(
+        session_id=sid, window="tab-1", page=1, ts=start + 65_500, kind="page_view",
+        label="Cart", detail={"url": "http://testserver/cart", "nav": "push"},
+    )  # fmt: skip
+    page = client.get(replay_url(sid)).content.decode()
+    assert 'id="nav-sidebar"' not in page
+    tabs = re.findall(r'role="tab"[^>]*>([^<]+)</button>', page)
+    assert tabs == [
+        "Summary",
+        "Activity",
+        "Console",
+        "Network",
+        "Errors",
+        "Server",
+        "Pages",
+        "Notes",
+    ]
+    assert "<summary>More about this session</summary>" in page
+    assert f'href="/session-replay/api/sessions/{sid}/export.html"' in page
+    assert 'name="note"' in page and "Add note" in page and "csrfmiddlewaretoken" in page
+    # Time on each page: until the next view (the last one: until the last event).
+    assert "<td>1:05</td>" in page
+    config = player_config(page)
+    assert config["timelineUrl"] == f"/session-replay/api/sessions/{sid}/timeline?window=tab-1"
+    assert config["notesUrl"] == f"/session-replay/api/sessions/{sid}/notes"
+    assert (config["window"], config["canAddNote"], config["autoplay"]) == ("tab-1", True, True)
+    assert config["kindLabels"]["js_error"] == "JS error"
+    assert config["kindLabels"]["note"] == "Note"
+    settings.SESSION_REPLAY = {"AUTOPLAY": False}
+    assert player_config(client.get(replay_url(sid)).content.decode())["autoplay"] is False
+
+
+def test_the_workspace_links_the_previous_and_next_session_of_the_list(client: Client) -> None:
+    login(client, permission=True)
+    older = record([events(1)]).session_id
+    newer = record([events(1)]).session_id
+    filters = "o=5"  # the list by creation time, oldest first
+    page = client.get(replay_url(older), {"_changelist_filters": filters}).content.decode()
+    assert f'href="{replay_url(newer)}?_changelist_filters=o%3D5" rel="next"' in page
+    assert 'rel="prev"' not in page

@@ -24,11 +24,13 @@ from django_session_replay.audit.record import record
 from django_session_replay.conf import conf
 from django_session_replay.insights.summaries import seekable, summary_with_digest
 from django_session_replay.models import (
+    NOTE_MAX_LENGTH,
     AuditEntry,
     ReplaySession,
     ReplaySessionQuerySet,
     TimelineEntry,
 )
+from django_session_replay.permissions import ADD_NOTE_PERMISSION
 from django_session_replay.storage import reader
 from django_session_replay.timeline import find, search
 from django_session_replay.timeline import read as timeline
@@ -36,8 +38,9 @@ from django_session_replay.timeline import read as timeline
 from . import ask
 from .csp import replay_policy
 from .formatting import client_label, human_bytes, human_duration
-from .neighbours import SessionChangeList
+from .neighbours import SessionChangeList, neighbours
 from .notes import with_note_count
+from .workspace import PANELS, kind_labels, page_times, tab_labels
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -343,7 +346,10 @@ class ReplaySessionAdmin(SessionModelAdmin):
         watched_by = audit.watched_by(session.pk)
         record(AuditEntry.Action.REPLAY, session.pk, request.user, request.META.get("REMOTE_ADDR"))
         events_url = reverse("session_replay:events", args=[session.pk])
+        timeline_url = reverse("session_replay:timeline", args=[session.pk])
         live_url = f"{conf.WEBSOCKET_PATH}live/{session.pk}/"
+        previous_url, next_url = neighbours(self, request, session)
+        page_views = timeline.page_views(session.pk, window)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Replay of %(session)s") % {"session": session},
@@ -351,13 +357,19 @@ class ReplaySessionAdmin(SessionModelAdmin):
             "session": session,
             "windows": windows,
             "window": window,
+            "tabs": tab_labels(session.pk, windows) if len(windows) > 1 else [],
+            "previous_url": previous_url,
+            "next_url": next_url,
+            "export_url": reverse("session_replay:export", args=[session.pk]),
             "duration": human_duration(session.duration_ms),
             "client": client_label(session),
             "visible": human_duration(session.visible_ms),
             "size": human_bytes(session.byte_count),
             "page_views": [
-                (view, human_duration(view.offset_ms))
-                for view in timeline.page_views(session.pk, window)
+                (view, human_duration(view.offset_ms), spent)
+                for view, spent in zip(
+                    page_views, page_times(page_views, session.last_timestamp), strict=True
+                )
             ],
             "max_page_views": timeline.MAX_PAGE_VIEWS,
             "markers": [
@@ -365,11 +377,21 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 for marker in (timeline.markers(session.pk, window) if window else [])
             ],
             "watched_by": watched_by,
+            "panels": PANELS,
+            "note_max_length": NOTE_MAX_LENGTH,
             **summary_context(session, windows, window),
             "player_config": {
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,
                 "liveUrl": live_url if session.is_active else None,
+                # The workspace (frontend/src/workspace.js): markers and panels from
+                # the timeline, notes read and written through the notes API.
+                "timelineUrl": f"{timeline_url}?window={window}" if window else timeline_url,
+                "notesUrl": reverse("session_replay:notes", args=[session.pk]),
+                "canAddNote": request.user.has_perm(ADD_NOTE_PERMISSION),
+                "window": window or "",
+                "autoplay": conf.AUTOPLAY,
+                "kindLabels": kind_labels(),
             },
         }
         response = TemplateResponse(

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404
 from ninja.errors import HttpError
 
 from django_session_replay.models import Note, ReplaySession
+from django_session_replay.permissions import ADD_NOTE_PERMISSION
 
 from .router import api
 from .schemas import NoteIn, NoteOut
 
-ADD_PERMISSION = "django_session_replay.add_note"
+ADD_PERMISSION = ADD_NOTE_PERMISSION
 # The first notes by time the list answers, at most (notes are written by hand).
 MAX_NOTES = 1000
 

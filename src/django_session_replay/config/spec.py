@@ -289,6 +289,8 @@ KEYS: dict[str, Key] = {
     # More CSP sources a replay may load images, styles, fonts and media from
     # (a CDN of the recorded site); admin/csp.py.
     "REPLAY_ALLOWED_SOURCES": Key([], csp_sources),
+    # The admin replay page starts playing once the recording can be drawn.
+    "AUTOPLAY": Key(True, boolean),
     # None: tasks run in this process on one background thread; else an alias of
     # settings.TASKS (config/tasks.py checks it is one).
     "TASK_BACKEND": Key(None, text(optional=True)),

@@ -1,0 +1,346 @@
+// The replay workspace around the player (issue 13): our controls, the
+// keyboard, the marker bar, the page shown, the side panels and notes.
+// player.js hands it the events as they arrive and the player once it is up;
+// the timeline and the notes come from the API (their URLs in the config).
+import { Controls, SPEEDS } from './controls.js';
+import { clock, currentIndex, inactivePeriods, linkAt, merged, noteEntry, pageAt, startOffset } from './entries.js';
+import { bindKeys } from './keys.js';
+import { activity, consolePanel, errorsPanel, markCurrent, networkPanel, notesList, serverPanel } from './lists.js';
+import { drawMarkers } from './markers.js';
+import { bindTabs } from './panels.js';
+import { consoleRecords, networkRecords } from './records.js';
+
+/** @typedef {import('./view.js').Player} Player */
+/** @typedef {import('./entries.js').Entry} Entry */
+/** @typedef {import('@rrweb/types').eventWithTime} RrwebEvent */
+
+const META = 4; // rrweb EventType.Meta
+// Redrawing the panels from events that keep arriving waits this long after the last.
+const REDRAW_MS = 400;
+
+/**
+ * @typedef {Object} WorkspaceConfig
+ * @property {string} [timelineUrl]
+ * @property {string} [notesUrl]
+ * @property {boolean} [canAddNote]
+ * @property {string} [window]
+ * @property {boolean} [autoplay]
+ * @property {boolean} [live]
+ * @property {Record<string, string>} [kindLabels]
+ */
+
+/**
+ * @param {string} url
+ * @returns {Promise<any>}
+ */
+async function getJson(url) {
+  const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`the server answered ${res.status}`);
+  return res.json();
+}
+
+/** @param {Document} doc @param {string} id */
+const byId = (doc, id) => /** @type {HTMLElement | null} */ (doc.getElementById(id));
+
+export class Workspace {
+  /**
+   * @param {Document} doc
+   * @param {WorkspaceConfig} cfg
+   */
+  constructor(doc, cfg) {
+    this.doc = doc;
+    this.cfg = cfg;
+    this.labels = cfg.kindLabels || {};
+    /** @type {RrwebEvent[]} every event, as it came */
+    this.events = [];
+    /** @type {RrwebEvent[]} */
+    this.metas = [];
+    /** @type {Entry[]} */
+    this.timeline = [];
+    /** @type {Entry[]} */
+    this.notes = [];
+    /** @type {Entry[]} the timeline and the notes by time: the Activity rows */
+    this.entries = [];
+    /** @type {Player | null} */
+    this.player = null;
+    /** @type {Controls | null} */
+    this.controls = null;
+    this.current = 0;
+    this.playing = false;
+    this.speed = 1;
+    this.skip = true;
+    this.loaded = false;
+    /** @type {number | null} a ?t= past what has arrived yet */
+    this.pendingStart = null;
+    /** @type {HTMLElement[]} */
+    this.activityRows = [];
+    this.activityIndex = -1;
+    this.pageKey = ''; // the page shown above the frame
+    /** @type {Entry[]} */
+    this.pageViews = [];
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.redrawTimer = undefined;
+    this.timelineState = 'loading';
+
+    const tabs = doc.querySelector('.session-replay-tabs');
+    if (tabs) bindTabs(/** @type {HTMLElement} */ (tabs));
+    this.bindNoteForm();
+    this.fetchTimeline();
+  }
+
+  /** The player's time 0 (epoch ms): its first event, or the first one seen. */
+  get start() {
+    if (this.player) return this.player.getReplayer().getMetaData().startTime;
+    return this.events.length ? this.events[0].timestamp : 0;
+  }
+
+  get total() {
+    return this.player ? this.player.getReplayer().getMetaData().totalTime : 0;
+  }
+
+  /** @param {RrwebEvent[]} events */
+  addEvents(events) {
+    for (const e of events) {
+      this.events.push(e);
+      if (e.type === META) this.metas.push(e);
+    }
+    if (this.loaded) this.scheduleRedraw();
+    this.updateControls();
+  }
+
+  /** The stored events are all in. */
+  done() {
+    this.loaded = true;
+    if (this.player && this.pendingStart !== null) {
+      const t = Math.min(this.pendingStart, this.total);
+      this.pendingStart = null;
+      this.player.goto(t, !!this.cfg.autoplay);
+    }
+    this.redraw();
+  }
+
+  /** @param {Player} player */
+  attach(player) {
+    this.player = player;
+    const root = byId(this.doc, 'session-replay-controls');
+    if (root) {
+      this.controls = new Controls(root, {
+        toggle: () => this.toggle(),
+        seek: (offset) => player.goto(offset),
+        setSpeed: (s) => this.setSpeed(s),
+        setSkip: (on) => this.setSkip(on),
+        toLive: () => this.toLive(),
+        copyLink: (offset) => this.copyLink(offset),
+        shortcuts: () => this.shortcuts(),
+      });
+    }
+    player.addEventListener('ui-update-current-time', (p) => {
+      this.current = Number(/** @type {any} */ (p).payload) || 0;
+      this.updateControls();
+    });
+    player.addEventListener('ui-update-player-state', (p) => {
+      this.playing = /** @type {any} */ (p).payload === 'playing';
+      this.updateControls();
+    });
+    this.keepFocus(player);
+    bindKeys(this.doc, {
+      toggle: () => this.toggle(),
+      skipBy: (d) => player.goto(Math.min(this.total, Math.max(0, this.current + d))),
+      speedBy: (step) => {
+        const i = SPEEDS.indexOf(this.speed) + step;
+        if (i >= 0 && i < SPEEDS.length) this.setSpeed(SPEEDS[i]);
+      },
+      toggleSkip: () => this.setSkip(!this.skip),
+      toLive: () => this.toLive(),
+      shortcuts: () => this.shortcuts(),
+    });
+    const t = startOffset(location.search);
+    if (t !== null && t > this.total && !this.loaded) this.pendingStart = t;
+    else if (t !== null) player.goto(Math.min(t, this.total), !!this.cfg.autoplay);
+    else if (this.cfg.autoplay) player.play();
+    this.redraw();
+  }
+
+  /**
+   * A replayed page that focuses one of its fields pulls the focus into the
+   * replay's iframe, where the page's shortcuts no longer hear the keys: the
+   * focus goes back to where it was (the iframe is never a tab stop either).
+   * @param {Player} player
+   */
+  keepFocus(player) {
+    const frame = player.getReplayer().iframe;
+    frame.tabIndex = -1;
+    /** @type {HTMLElement | null} */
+    let last = null;
+    this.doc.addEventListener('focusin', (e) => {
+      if (e.target !== frame) last = /** @type {HTMLElement} */ (e.target);
+    });
+    addEventListener('blur', () =>
+      setTimeout(() => {
+        if (this.doc.activeElement !== frame) return;
+        frame.blur();
+        if (last && last.isConnected) last.focus({ preventScroll: true });
+      })
+    );
+  }
+
+  toggle() {
+    if (!this.player) return;
+    if (this.playing) this.player.pause();
+    else this.player.play();
+  }
+
+  /** @param {number} s */
+  setSpeed(s) {
+    if (!this.player) return;
+    this.speed = s;
+    this.player.setSpeed(s);
+    this.updateControls();
+  }
+
+  /** @param {boolean} on */
+  setSkip(on) {
+    if (!this.player || on === this.skip) return;
+    this.skip = on;
+    this.player.toggleSkipInactive();
+    this.updateControls();
+  }
+
+  toLive() {
+    if (this.player && this.cfg.live) this.player.goto(this.total, true);
+  }
+
+  /** @param {number} offset */
+  copyLink(offset) {
+    const link = linkAt(location.href, offset);
+    const say = (/** @type {string} */ text) => this.controls && this.controls.say(text);
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(link).then(
+        () => say(`Link to ${clock(offset)} copied`),
+        () => say(link) // no clipboard permission: the link to copy by hand
+      );
+    } else say(link);
+  }
+
+  shortcuts() {
+    const dialog = /** @type {HTMLDialogElement | null} */ (byId(this.doc, 'session-replay-shortcuts'));
+    if (dialog && !dialog.open && typeof dialog.showModal === 'function') dialog.showModal();
+  }
+
+  updateControls() {
+    if (!this.controls) return;
+    this.controls.update({ current: this.current, total: this.total, playing: this.playing, speed: this.speed, skip: this.skip, live: !!this.cfg.live });
+    const now = this.start + this.current;
+    const i = currentIndex(this.entries, now);
+    markCurrent(this.activityRows, i, this.activityIndex);
+    this.activityIndex = i;
+    this.showLocation(now);
+  }
+
+  /** The URL and title above the frame: the page playing now. @param {number} now */
+  showLocation(now) {
+    const page = pageAt(this.pageViews, now, this.metas);
+    const key = page ? `${page.title}\n${page.url}` : '';
+    if (!page || key === this.pageKey) return;
+    this.pageKey = key;
+    const box = byId(this.doc, 'session-replay-location');
+    const t = box && box.querySelector('.session-replay-location-title');
+    const u = box && box.querySelector('.session-replay-location-url');
+    if (t) t.textContent = page.title;
+    if (u) u.textContent = page.url;
+  }
+
+  scheduleRedraw() {
+    clearTimeout(this.redrawTimer);
+    this.redrawTimer = setTimeout(() => this.redraw(), REDRAW_MS);
+  }
+
+  /** Markers, shading and every panel, from what is in now. */
+  redraw() {
+    const start = this.start;
+    const total = this.total || (this.events.length ? this.events[this.events.length - 1].timestamp - start : 0);
+    const end = start + total;
+    const entries = merged(this.timeline, this.notes);
+    this.entries = entries;
+    const nav = /** @type {HTMLElement | null} */ (this.doc.querySelector('.session-replay-markers'));
+    if (nav && this.timelineState === 'ready' && start) drawMarkers(nav, entries, start, end, this.labels);
+    if (this.controls && this.loaded) {
+      this.controls.shade(
+        inactivePeriods(this.events).map(([a, b]) => /** @type {[number, number]} */ ([a - start, b - start])),
+        total
+      );
+    }
+    this.pageViews = this.timeline.filter((e) => e.kind === 'page_view');
+    const panel = (/** @type {string} */ id) => byId(this.doc, `session-replay-panel-${id}`);
+    if (this.timelineState === 'failed') {
+      for (const id of ['activity', 'errors', 'server']) {
+        const p = panel(id);
+        if (p) p.textContent = 'The timeline could not be loaded.';
+      }
+    } else if (this.timelineState === 'ready' && start) {
+      const a = panel('activity');
+      if (a) this.activityRows = activity(a, entries, start, this.labels);
+      this.activityIndex = -1;
+      const e = panel('errors');
+      if (e) errorsPanel(e, this.timeline, start, this.labels);
+      const s = panel('server');
+      if (s) serverPanel(s, this.timeline, start);
+      const list = /** @type {HTMLElement | null} */ (this.doc.querySelector('.session-replay-notes'));
+      if (list) notesList(list, this.notes, start);
+    }
+    if (this.loaded && start) {
+      const c = panel('console');
+      if (c) consolePanel(c, consoleRecords(this.events), start);
+      const n = panel('network');
+      if (n) networkPanel(n, networkRecords(this.events), start, end);
+    }
+    this.updateControls();
+  }
+
+  async fetchTimeline() {
+    const cfg = this.cfg;
+    try {
+      const [rows, notes] = await Promise.all([
+        cfg.timelineUrl ? getJson(cfg.timelineUrl) : [],
+        cfg.notesUrl ? getJson(cfg.notesUrl) : [],
+      ]);
+      this.timeline = Array.isArray(rows) ? rows : [];
+      const mine = (/** @type {any} */ n) => !n.window || !cfg.window || n.window === cfg.window;
+      this.notes = (Array.isArray(notes) ? notes : []).filter(mine).map(noteEntry);
+      this.timelineState = 'ready';
+    } catch (err) {
+      this.timelineState = 'failed';
+    }
+    this.redraw();
+  }
+
+  bindNoteForm() {
+    const form = /** @type {HTMLFormElement | null} */ (byId(this.doc, 'session-replay-note-form'));
+    if (!form || !this.cfg.notesUrl) return;
+    const url = this.cfg.notesUrl;
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const text = /** @type {HTMLTextAreaElement} */ (form.elements.namedItem('note'));
+      const token = /** @type {HTMLInputElement | null} */ (form.elements.namedItem('csrfmiddlewaretoken'));
+      const status = form.querySelector('.session-replay-note-status');
+      const say = (/** @type {string} */ s) => status && (status.textContent = s);
+      if (!this.player) return say('The player is not ready yet.');
+      const ts = Math.round(this.start + this.current);
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token ? token.value : '' },
+          body: JSON.stringify({ ts, window: this.cfg.window || '', text: text.value }),
+        });
+        if (res.status !== 201) throw new Error(`the server answered ${res.status}`);
+        this.notes = merged(this.notes, [noteEntry(await res.json())]);
+        text.value = '';
+        say(`Note added at ${clock(ts - this.start)}.`);
+        this.redraw();
+      } catch (err) {
+        say(`The note was not saved: ${/** @type {Error} */ (err).message}`);
+      }
+    });
+  }
+}

@@ -1,0 +1,315 @@
+"""The admin replay workspace (issue 13) on the example project: one visit that
+clicks, logs, fetches, fails, throws, tracks an event and reaches the server,
+replayed with our own controls, the marker bar and the side panels."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import CHROMIUM, DemoServer, chromium, demo_server, login, wait_until
+from tests.conftest import REPO
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}; tests/run installs it"
+    ),
+]
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+FRAME = "#session-replay-player iframe"
+VIEWPORT = {"width": 1366, "height": 768}
+# The kinds the visit leaves on its timeline, each a marker, by its name's start.
+MARKED = {
+    "click": "Click",
+    "page_view": "Page view",
+    "console": "Console",  # console.error
+    "js_error": "JS error",
+    "network": "Network",  # the 404
+    "custom": "Custom event",
+    "server_request": "Server request",
+    "server_exception": "Server exception",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    with demo_server(tmp_path_factory.mktemp("workspace")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def cookie(server: DemoServer) -> str:
+    return server.login_cookie()
+
+
+def api(server: DemoServer, cookie: str, path: str) -> Any:
+    request = urllib.request.Request(
+        f"{server.url}/session-replay/api/{path}", headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def session_id(server: DemoServer, cookie: str) -> str:
+    """A visit of about twenty seconds with every kind of moment the panels show
+    (in a browser of its own, closed before the tests' per-test one opens)."""
+    with chromium() as browser:
+        return visit(browser, server, cookie)
+
+
+def visit(browser: Any, server: DemoServer, cookie: str) -> str:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    sid: str = page.evaluate("window.SessionReplay.sessionId")
+    page.wait_for_timeout(1500)
+    page.click("#console-button")
+    page.click("#fetch-button")
+    page.wait_for_selector("#timeline-output:has-text('Server time')")
+    page.wait_for_timeout(1500)
+    page.click("#error-button")
+    page.evaluate("() => console.error('workspace-console-canary')")
+    page.evaluate("() => fetch('/no-such-page/').then(r => r.status)")
+    page.evaluate("() => fetch('/boom/').then(r => r.status)")
+    page.evaluate("() => window.SessionReplay.track('workspace-done')")
+    page.wait_for_timeout(11_000)  # no input for longer than rrweb's 10 s: an inactive stretch
+    page.click("#counter-button")
+    page.wait_for_timeout(2500)  # a flush
+    context.close()
+
+    def kinds() -> set[str]:
+        return {row["kind"] for row in api(server, cookie, f"sessions/{sid}/timeline")}
+
+    try:
+        wait_until(lambda: set(MARKED) <= kinds(), timeout=60, what="the visit's timeline")
+    except AssertionError as error:
+        raise AssertionError(f"{error}: {sorted(kinds())}\n{server.problems()}") from None
+    return sid
+
+
+def replay(browser: Any, server: DemoServer, sid: str, query: str = "", **options: Any) -> Any:
+    context = browser.new_context(**{"viewport": VIEWPORT, **options})
+    staff = context.new_page()
+    login(staff, server)
+    staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{sid}/replay/{query}")
+    staff.frame_locator(FRAME).locator("h1").first.wait_for()
+    staff.locator(".session-replay-time").wait_for()
+    return staff
+
+
+def position(staff: Any) -> int:
+    return int(staff.get_by_role("slider", name="Position").input_value())
+
+
+def offset_of(name: str) -> int:
+    """The ms of a "… at m:ss: …" accessible name (to the second)."""
+    found = re.search(r" at (\d+):(\d\d)", name)
+    assert found, name
+    return (int(found.group(1)) * 60 + int(found.group(2))) * 1000
+
+
+def test_a_marker_of_each_kind_seeks_the_player_there(
+    browser: Any, server: DemoServer, session_id: str
+) -> None:
+    staff = replay(browser, server, session_id)
+    bar = staff.get_by_role("navigation", name="Markers")
+    for kind, name in MARKED.items():
+        marker = bar.locator(f'button[data-kind="{kind}"]')
+        wait_until(lambda m=marker: m.count() > 0, timeout=10, what=f"a {kind} marker")
+        label = marker.first.get_attribute("aria-label") or ""
+        assert re.match(rf"^{re.escape(name)} at \d+:\d\d: .", label), label
+    error = bar.get_by_role("button", name=re.compile(r"^JS error at \d+:\d\d: .*on purpose"))
+    error.first.focus()
+    staff.keyboard.press("Enter")
+    want = offset_of(error.first.get_attribute("aria-label") or "")
+    wait_until(lambda: want <= position(staff) < want + 1000, timeout=10, what="the seek")
+    assert (
+        staff.locator(".session-replay-time")
+        .inner_text()
+        .startswith(f"{want // 60000}:{want // 1000 % 60:02} / ")
+    )
+    # Paused there: the button offers Play.
+    assert staff.get_by_role("button", name="Play", exact=True).count() == 1
+    # The 11 s without input before the last click is shaded on the bar.
+    stretch = staff.locator(".session-replay-inactive span")
+    assert stretch.count() == 1
+    assert re.fullmatch(r"Inactive 0:0\d–0:1\d", stretch.get_attribute("title") or "")
+    staff.context.close()
+
+
+def test_the_controls_fit_play_and_answer_the_keyboard(
+    browser: Any, server: DemoServer, session_id: str
+) -> None:
+    staff = replay(browser, server, session_id)
+    # AUTOPLAY is on by default: it plays, so the button offers Pause.
+    pause = staff.get_by_role("button", name="Pause", exact=True)
+    pause.wait_for()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    staff.screenshot(path=str(ARTIFACTS / "workspace-light.png"))
+    for control in (
+        pause,
+        staff.get_by_role("slider", name="Position"),
+        staff.get_by_role("combobox", name="Speed"),
+        staff.get_by_role("checkbox", name="Skip inactivity"),
+        staff.get_by_role("button", name="Copy link at this moment"),
+        staff.get_by_role("button", name="Keyboard shortcuts"),
+    ):
+        box = control.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], control
+    frame = staff.locator(FRAME).bounding_box()
+    assert frame is not None and frame["y"] + frame["height"] <= VIEWPORT["height"]
+    staff.locator("body").press(" ")
+    staff.get_by_role("button", name="Play", exact=True).wait_for()
+    before = position(staff)
+    staff.locator("body").press("ArrowRight")
+    wait_until(lambda: position(staff) >= before + 4900, timeout=5, what="5 s forward")
+    # The replay focusing one of its fields must not take the keys away.
+    assert staff.evaluate("document.activeElement.tagName") != "IFRAME"
+    staff.locator("body").press(">")
+    assert staff.get_by_role("combobox", name="Speed").input_value() == "2"
+    staff.locator("body").press("i")
+    assert not staff.get_by_role("checkbox", name="Skip inactivity").is_checked()
+    staff.locator("body").press("?")
+    staff.get_by_role("dialog", name="Keyboard shortcuts").wait_for()
+    staff.keyboard.press("Escape")
+    # The page's URL and title above the frame follow playback.
+    assert staff.locator(".session-replay-location-url").inner_text().startswith(server.url + "/")
+    staff.context.close()
+
+
+def test_t_in_the_url_starts_playback_there(
+    browser: Any, server: DemoServer, session_id: str
+) -> None:
+    staff = replay(browser, server, session_id, "?t=6000")
+    wait_until(lambda: position(staff) > 0, timeout=10, what="the start")
+    assert position(staff) >= 6000
+    staff.context.close()
+
+
+def test_the_link_at_this_moment_and_the_jump_to_live(
+    browser: Any, server: DemoServer, session_id: str
+) -> None:
+    # Active (a live session) however long the tests before took.
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    server.query(
+        "UPDATE django_session_replay_replaysession SET last_activity = ?, ended = NULL"
+        " WHERE id = ?",
+        now,
+        session_id.replace("-", ""),
+    )
+    staff = replay(browser, server, session_id, "?t=3000")
+    staff.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    staff.get_by_role("button", name="Pause", exact=True).click()
+    at = position(staff)
+    staff.get_by_role("button", name="Copy link at this moment").click()
+    staff.get_by_text(re.compile(r"^Link to \d+:\d\d copied$")).wait_for()
+    link = staff.evaluate("navigator.clipboard.readText()")
+    replay_url = f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/"
+    assert link == f"{replay_url}?t={at}"
+    # Behind the end of an active session the player offers to jump there.
+    live = staff.get_by_role("button", name="Jump to live")
+    live.click()
+    total = int(staff.get_by_role("slider", name="Position").get_attribute("max") or 0)
+    wait_until(lambda: position(staff) >= total - 1000, timeout=10, what="the live edge")
+    wait_until(lambda: not live.is_visible(), timeout=10, what="no jump offered at the edge")
+    staff.context.close()
+
+
+def test_each_panel_shows_its_records(browser: Any, server: DemoServer, session_id: str) -> None:
+    staff = replay(browser, server, session_id)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tabs = staff.get_by_role("tablist")
+    names = ["Summary", "Activity", "Console", "Network", "Errors", "Server", "Pages", "Notes"]
+    assert [t.inner_text() for t in tabs.get_by_role("tab").all()] == names
+    # Summary first, its region as before.
+    assert staff.get_by_role("region", name="Summary").count() == 1
+
+    def panel(name: str) -> Any:
+        tabs.get_by_role("tab", name=name, exact=True).click()
+        shown = staff.get_by_role("tabpanel", name=name)
+        shown.wait_for()
+        return shown
+
+    def picture(name: str) -> None:  # each panel, for the issue's note
+        staff.screenshot(path=str(ARTIFACTS / f"workspace-{name.lower()}.png"))
+
+    activity = panel("Activity")
+    activity.get_by_role("button", name=re.compile("workspace-done")).wait_for(timeout=10_000)
+    wait_until(lambda: activity.locator('[aria-current="true"]').count() == 1, timeout=10,
+               what="the current entry")  # fmt: skip
+    picture("Activity")
+    console = panel("Console")
+    console.get_by_text("hello from the console button").first.wait_for(timeout=10_000)
+
+    def shown(text: str) -> int:
+        return int(console.locator("li:visible", has_text=text).count())
+
+    console.get_by_role("combobox", name="Level").select_option("error")
+    assert shown("hello from the console button") == 0
+    assert shown("workspace-console-canary") == 1
+    console.get_by_role("combobox", name="Level").select_option("")
+    console.get_by_role("searchbox", name="Search").fill("hello from")
+    assert shown("workspace-console-canary") == 0
+    assert shown("hello from the console button") == 1
+    picture("Console")
+    network = panel("Network")
+    assert network.locator("tr", has_text="/api/ping/").count() >= 1
+    failed = network.locator("tr.session-replay-failed", has_text="/no-such-page/")
+    assert failed.count() == 1 and "404" in failed.inner_text()
+    opener = failed.get_by_role("button", name="/no-such-page/", exact=True)
+    opener.click()
+    assert opener.get_attribute("aria-expanded") == "true"
+    detail = network.locator("#" + (opener.get_attribute("aria-controls") or ""))
+    assert detail.is_visible() and detail.locator("dt", has_text="duration").count() == 1
+    picture("Network")
+    errors = panel("Errors")
+    thrown = errors.locator("li", has_text="an error thrown on purpose").first
+    assert "site.js" in thrown.locator("pre").inner_text()
+    assert errors.locator("li", has_text="Server exception").count() >= 1
+    picture("Errors")
+    server_panel = panel("Server")
+    boom = server_panel.locator("tr", has_text="/boom/")
+    assert boom.count() >= 1 and "500" in boom.first.inner_text()
+    picture("Server")
+    pages = panel("Pages")
+    assert pages.get_by_role("region", name="Page views").get_by_role("row").count() >= 2
+    staff.context.close()
+
+
+def test_a_note_added_in_the_form_is_a_marker_without_reload(
+    browser: Any, server: DemoServer, cookie: str, session_id: str
+) -> None:
+    staff = replay(browser, server, session_id, "?t=4000", color_scheme="dark")
+    staff.get_by_role("button", name="Pause", exact=True).click()
+    staff.get_by_role("tab", name="Notes", exact=True).click()
+    notes = staff.get_by_role("tabpanel", name="Notes")
+    notes.get_by_role("textbox", name="Note").fill("the error dialog looks off")
+    notes.get_by_role("button", name="Add note").click()
+    bar = staff.get_by_role("navigation", name="Markers")
+    marker = bar.get_by_role("button", name=re.compile(r"^Note at \d+:\d\d: the error dialog"))
+    marker.wait_for(timeout=10_000)
+    assert notes.get_by_text("the error dialog looks off").count() == 1
+    stored = api(server, cookie, f"sessions/{session_id}/notes")
+    assert [n["text"] for n in stored] == ["the error dialog looks off"]
+    # The note is a row of the Activity list too.
+    staff.get_by_role("tab", name="Activity", exact=True).click()
+    activity = staff.get_by_role("tabpanel", name="Activity")
+    activity.get_by_role("button", name=re.compile("the error dialog looks off")).wait_for()
+    # Paused where it was written, the note is the current row.
+    current = activity.locator('[aria-current="true"]')
+    assert "the error dialog looks off" in current.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    staff.screenshot(path=str(ARTIFACTS / "workspace-dark.png"))
+    staff.context.close()

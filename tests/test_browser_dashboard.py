@@ -1,6 +1,6 @@
 """The admin dashboard in Chromium, light and dark, at 1366×768: its charts are
 drawn, its controls reachable from the keyboard, and a screenshot of each
-scheme is kept (tests/artifacts/dashboard-light.png, dashboard-dark.png)."""
+scheme is kept (test-artifacts/dashboard-light.png, dashboard-dark.png)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, DemoServer, chromium, demo_server, login, wait_until
-from tests.conftest import REPO
+from tests.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    DemoServer,
+    chromium,
+    demo_server,
+    login,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,7 +31,6 @@ pytestmark = [
     ),
 ]
 
-ARTIFACTS = REPO / "tests" / "artifacts"
 FRAME = "#session-replay-player iframe"
 VIEWPORT = {"width": 1366, "height": 768}
 # The kinds the visit leaves on its timeline, each a marker, by its name's start.

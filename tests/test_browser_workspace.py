@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -319,3 +320,57 @@ def test_a_note_added_in_the_form_is_a_marker_without_reload(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     staff.screenshot(path=str(ARTIFACTS / "workspace-dark.png"))
     staff.context.close()
+
+
+def test_a_live_session_is_followed_within_seconds_of_the_visitor(
+    browser: Any, server: DemoServer
+) -> None:
+    """A visitor clicks for 20 s while staff watch: the watcher's frame shows
+    each click a few seconds after it at most, a seek back stops following
+    until "Jump to live", and the watcher is told when the visitor left."""
+    visitor = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = visitor.new_page()
+    page.goto(server.url + "/")
+    page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    sid: str = page.evaluate("window.SessionReplay.sessionId")
+    # The counter's digits are masked in page text (balanced mode): each click
+    # also counts in an attribute, which the replay shows as it is.
+    page.evaluate(
+        "() => document.getElementById('counter-button').addEventListener('click', () =>"
+        " { const b = document.body; b.dataset.clicks = Number(b.dataset.clicks || 0) + 1; })"
+    )
+    page.wait_for_timeout(2500)  # the first batch is stored: the session exists
+    staff = replay(browser, server, sid)
+    frame = staff.frame_locator(FRAME)
+    staff.get_by_text("Following the visitor live.").wait_for(timeout=10_000)
+    body = frame.locator("body")
+    shown = lambda: body.get_attribute("data-clicks") or "0"  # noqa: E731
+    lags = []
+    for clicks in range(1, 21):
+        page.click("#counter-button")
+        clicked = time.monotonic()
+        wait_until(lambda n=clicks: shown() == str(n), timeout=10, what=f"click {clicks} live")
+        lags.append(time.monotonic() - clicked)
+        page.wait_for_timeout(max(0, 1000 - int(lags[-1] * 1000)))
+    # Within 3 s of the visitor: the recorder's 2 s flush, the socket and the replay.
+    assert lags[-1] <= 3.0 and max(lags) <= 3.5, [round(lag, 2) for lag in lags]
+    # The facts follow the session too (a refresh every 5 s).
+    duration = staff.locator('[data-session-replay-fact="duration"]')
+    wait_until(lambda: offset_of(f" at {duration.inner_text()}") >= 20_000, timeout=12,
+               what="the duration brought up to date")  # fmt: skip
+
+    # A seek back: the player stays there while the visitor goes on.
+    staff.get_by_role("slider", name="Position").focus()
+    staff.keyboard.press("Home")
+    page.click("#counter-button")
+    page.wait_for_timeout(3500)
+    assert shown() != "21"
+    live = staff.get_by_role("button", name="Jump to live")
+    live.click()
+    wait_until(lambda: shown() == "21", timeout=10, what="the live edge again")
+    staff.get_by_text("Following the visitor live.").wait_for(timeout=5000)
+
+    page.goto("about:blank")  # the page hides for good: its leave record is the last event
+    staff.get_by_text("The visitor left the page.").wait_for(timeout=20_000)
+    staff.context.close()
+    visitor.close()

@@ -75,7 +75,9 @@ export class Controls {
     const copy = el(doc, 'button', { type: 'button', class: 'button session-replay-copy' }, 'Copy link at this moment');
     const keys = el(doc, 'button', { type: 'button', class: 'button session-replay-keys', 'aria-haspopup': 'dialog' }, 'Keyboard shortcuts');
     this.copied = el(doc, 'span', { class: 'session-replay-copied', role: 'status' });
-    bar.append(this.play, this.time, speedLabel, skipLabel, this.live, copy, keys, this.copied);
+    // A live session: following, idle or left (workspace.js, follow.js).
+    this.liveStatus = el(doc, 'span', { class: 'session-replay-live-status', role: 'status' });
+    bar.append(this.play, this.time, speedLabel, skipLabel, this.live, copy, keys, this.copied, this.liveStatus);
     root.append(this.track, bar);
 
     /** @type {boolean | null} what the Play button shows */
@@ -132,6 +134,11 @@ export class Controls {
       span.style.width = `${percent(b, 0, total) - percent(a, 0, total)}%`;
       this.inactive.append(span);
     }
+  }
+
+  /** @param {string} text */
+  sayLive(text) {
+    if (this.liveStatus.textContent !== text) this.liveStatus.textContent = text;
   }
 
   /** @param {string} text */

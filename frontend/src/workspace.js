@@ -7,6 +7,7 @@ import { clock, currentIndex, inactivePeriods, linkAt, merged, noteEntry, pageAt
 import { bindKeys } from './keys.js';
 import { activity, consolePanel, errorsPanel, markCurrent, networkPanel, notesList, serverPanel } from './lists.js';
 import { drawMarkers } from './markers.js';
+import { FOLLOW_BEHIND_MS, LiveEdge } from './follow.js';
 import { bindTabs } from './panels.js';
 import { consoleRecords, networkRecords } from './records.js';
 
@@ -17,6 +18,10 @@ import { consoleRecords, networkRecords } from './records.js';
 const META = 4; // rrweb EventType.Meta
 // Redrawing the panels from events that keep arriving waits this long after the last.
 const REDRAW_MS = 400;
+// A live session: the watcher's status line, the facts and the timeline are
+// brought up to date this often.
+const TICK_MS = 1000;
+const REFRESH_MS = 5000;
 
 /**
  * @typedef {Object} WorkspaceConfig
@@ -27,6 +32,7 @@ const REDRAW_MS = 400;
  * @property {boolean} [autoplay]
  * @property {boolean} [live]
  * @property {Record<string, string>} [kindLabels]
+ * @property {string} [sessionUrl] the session's API detail: the facts of a live session
  */
 
 /**
@@ -81,6 +87,10 @@ export class Workspace {
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.redrawTimer = undefined;
     this.timelineState = 'loading';
+    /** @type {LiveEdge | null} an active session's live edge */
+    this.edge = cfg.live ? new LiveEdge() : null;
+    // A link to a moment (?t=) opens there, not at the live edge.
+    if (this.edge && startOffset(location.search) !== null) this.edge.following = false;
 
     const tabs = doc.querySelector('.session-replay-tabs');
     if (tabs) bindTabs(/** @type {HTMLElement} */ (tabs));
@@ -104,13 +114,31 @@ export class Workspace {
       this.events.push(e);
       if (e.type === META) this.metas.push(e);
     }
-    if (this.loaded) this.scheduleRedraw();
+    if (this.edge) this.edge.arrive(events);
+    if (this.loaded) {
+      this.scheduleRedraw();
+      // The player takes appended events a microtask later: follow after it.
+      setTimeout(() => this.follow());
+    }
     this.updateControls();
+  }
+
+  /** While following a live session, keep the player near the newest event. */
+  follow() {
+    if (!this.edge || !this.player) return;
+    const to = this.edge.target({ current: this.current, total: this.total, playing: this.playing });
+    if (to !== null) this.player.goto(to, true);
+  }
+
+  /** A seek or pause by the watcher: no longer following, unless at the edge. @param {number} [to] */
+  unfollow(to) {
+    if (this.edge && (to === undefined || to < this.total - FOLLOW_BEHIND_MS * 2)) this.edge.following = false;
   }
 
   /** The stored events are all in. */
   done() {
     this.loaded = true;
+    if (this.edge) this.startLive();
     if (this.player && this.pendingStart !== null) {
       const t = Math.min(this.pendingStart, this.total);
       this.pendingStart = null;
@@ -126,7 +154,10 @@ export class Workspace {
     if (root) {
       this.controls = new Controls(root, {
         toggle: () => this.toggle(),
-        seek: (offset) => player.goto(offset),
+        seek: (offset) => {
+          this.unfollow(offset);
+          player.goto(offset);
+        },
         setSpeed: (s) => this.setSpeed(s),
         setSkip: (on) => this.setSkip(on),
         toLive: () => this.toLive(),
@@ -145,7 +176,11 @@ export class Workspace {
     this.keepFocus(player);
     bindKeys(this.doc, {
       toggle: () => this.toggle(),
-      skipBy: (d) => player.goto(Math.min(this.total, Math.max(0, this.current + d))),
+      skipBy: (d) => {
+        const to = Math.min(this.total, Math.max(0, this.current + d));
+        this.unfollow(to);
+        player.goto(to);
+      },
       speedBy: (step) => {
         const i = SPEEDS.indexOf(this.speed) + step;
         if (i >= 0 && i < SPEEDS.length) this.setSpeed(SPEEDS[i]);
@@ -157,8 +192,53 @@ export class Workspace {
     const t = startOffset(location.search);
     if (t !== null && t > this.total && !this.loaded) this.pendingStart = t;
     else if (t !== null) player.goto(Math.min(t, this.total), !!this.cfg.autoplay);
-    else if (this.cfg.autoplay) player.play();
+    else if (this.edge && this.edge.following) {
+      /* done() takes the player to the live edge */
+    } else if (this.cfg.autoplay) player.play();
+    // A seek button or marker is a seek by the watcher too.
+    this.doc.addEventListener('click', (e) => {
+      const target = /** @type {Element | null} */ (e.target);
+      const seek = target && target.closest && target.closest('[data-session-replay-ts]');
+      if (seek) this.unfollow();
+    }, true);
     this.redraw();
+  }
+
+  /** An active session: follow it, tell how the visitor is doing, keep facts and timeline current. */
+  startLive() {
+    const edge = this.edge;
+    if (!edge) return;
+    if (edge.following) this.follow();
+    setInterval(() => {
+      this.follow();
+      if (this.controls) this.controls.sayLive(edge.status());
+    }, TICK_MS);
+    setInterval(() => {
+      if (!edge.ended) {
+        this.refreshFacts();
+        this.fetchTimeline();
+      }
+    }, REFRESH_MS);
+  }
+
+  /** The facts above the player, from the session's API detail. */
+  async refreshFacts() {
+    if (!this.cfg.sessionUrl || !this.edge) return;
+    let s;
+    try {
+      s = await getJson(this.cfg.sessionUrl);
+    } catch (err) {
+      return; // the next refresh tries again
+    }
+    const set = (/** @type {string} */ name, /** @type {string} */ text) => {
+      const node = this.doc.querySelector(`[data-session-replay-fact="${name}"]`);
+      if (node) node.textContent = text;
+    };
+    set('status', s.status);
+    set('duration', clock(Number(s.duration_ms) || 0));
+    set('pages', `${s.page_count} ${s.page_count === 1 ? 'page' : 'pages'}`);
+    set('errors', `${s.js_error_count} JS, ${s.console_error_count} console, ${s.failed_request_count} failed requests`);
+    if (s.status !== 'Active') this.edge.ended = true;
   }
 
   /**
@@ -186,8 +266,10 @@ export class Workspace {
 
   toggle() {
     if (!this.player) return;
-    if (this.playing) this.player.pause();
-    else this.player.play();
+    if (this.playing) {
+      this.unfollow();
+      this.player.pause();
+    } else this.player.play();
   }
 
   /** @param {number} s */
@@ -207,7 +289,9 @@ export class Workspace {
   }
 
   toLive() {
-    if (this.player && this.cfg.live) this.player.goto(this.total, true);
+    if (!this.player || !this.cfg.live) return;
+    if (this.edge) this.edge.following = true;
+    this.player.goto(Math.max(0, this.total - FOLLOW_BEHIND_MS), true);
   }
 
   /** @param {number} offset */

@@ -246,6 +246,7 @@ def test_the_workspace_page_has_its_panels_links_and_player_config(
     config = player_config(page)
     assert config["timelineUrl"] == f"/session-replay/api/sessions/{sid}/timeline?window=tab-1"
     assert config["notesUrl"] == f"/session-replay/api/sessions/{sid}/notes"
+    assert config["sessionUrl"] == f"/session-replay/api/sessions/{sid}"
     assert (config["window"], config["canAddNote"], config["autoplay"]) == ("tab-1", True, True)
     assert config["kindLabels"]["js_error"] == "JS error"
     assert config["kindLabels"]["note"] == "Note"

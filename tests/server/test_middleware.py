@@ -71,6 +71,18 @@ def test_a_cookie_that_is_not_ours_writes_nothing(recorded_session: Any, cookie:
     assert not TimelineEntry.objects.filter(kind__startswith="server_").exists()
 
 
+def test_the_recorders_own_beacons_are_not_on_the_timeline(recorded_session: Any) -> None:
+    """A beacon to the HTTP ingest door carries the recording; put on the
+    timeline it would be the session's newest moment after the page was left."""
+    session_id, cookie = recorded_session
+    client = Client(raise_request_exception=False)
+    client.cookies["sr_ctx"] = cookie
+    client.post("/session-replay/api/ingest", b"not msgpack", content_type="application/msgpack")
+    get("/five/", cookie)  # the same cookie on a page's request is recorded
+    rows = TimelineEntry.objects.filter(session_id=session_id, kind__startswith="server_")
+    assert [row.label for row in rows] == ["GET /five/ 200"]
+
+
 def test_an_ended_session_is_not_recorded(recorded_session: Any) -> None:
     session_id, cookie = recorded_session
     ReplaySession.objects.filter(pk=session_id).update(ended="2020-01-01T00:00:00Z")

@@ -392,6 +392,8 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 "window": window or "",
                 "autoplay": conf.AUTOPLAY,
                 "kindLabels": kind_labels(),
+                # A live session's facts are brought up to date from its API detail.
+                "sessionUrl": reverse("session_replay:session", args=[session.pk]),
             },
         }
         response = TemplateResponse(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.db import connections, models, router
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.debug import ExceptionReporter, get_exception_reporter_filter
 
@@ -85,9 +86,21 @@ def lookup(session_id: UUID, window: str) -> tuple[int | None, int] | None:
     return (None if start is None else int(start)), int(page or 1)
 
 
+def is_recorder_traffic(request: HttpRequest) -> bool:
+    """The recorder's own beacons to the HTTP ingest door carry the recording;
+    they are not something the visitor's page asked of the server (and, put on
+    the timeline, each would show as the session's newest moment)."""
+    try:
+        return request.path_info == reverse("session_replay:ingest")
+    except NoReverseMatch:
+        return False
+
+
 def begin(request: HttpRequest, cookie: str) -> context.Recorded | None:
     """The request's Recorded when the cookie is ours and names a session that may
     go on (lifecycle.may_continue), else None (and nothing is ever written for it)."""
+    if is_recorder_traffic(request):
+        return None
     named = context.unsign(cookie)
     if named is None:
         return None

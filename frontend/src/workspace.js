@@ -8,6 +8,7 @@ import { bindKeys } from './keys.js';
 import { activity, consolePanel, errorsPanel, markCurrent, networkPanel, notesList, serverPanel } from './lists.js';
 import { drawMarkers } from './markers.js';
 import { FOLLOW_BEHIND_MS, LiveEdge } from './follow.js';
+import { switchTo, tabLink } from './tabs.js';
 import { bindTabs } from './panels.js';
 import { consoleRecords, networkRecords } from './records.js';
 
@@ -33,6 +34,8 @@ const REFRESH_MS = 5000;
  * @property {boolean} [live]
  * @property {Record<string, string>} [kindLabels]
  * @property {string} [sessionUrl] the session's API detail: the facts of a live session
+ * @property {{window: string, start: number}[]} [tabs] the session's tabs, each with its first event's time
+ * @property {string} [sessionTimelineUrl] the timeline of every tab: which one the visitor used when
  */
 
 /**
@@ -91,6 +94,12 @@ export class Workspace {
     this.edge = cfg.live ? new LiveEdge() : null;
     // A link to a moment (?t=) opens there, not at the live edge.
     if (this.edge && startOffset(location.search) !== null) this.edge.following = false;
+    /** @type {{ts: number, kind: string, window?: string}[]} every tab's moments */
+    this.moments = [];
+    this.switching = false;
+    this.pinned = new URLSearchParams(location.search).get('pin') === '1';
+    this.bindPin();
+    this.fetchMoments();
 
     const tabs = doc.querySelector('.session-replay-tabs');
     if (tabs) bindTabs(/** @type {HTMLElement} */ (tabs));
@@ -315,6 +324,7 @@ export class Workspace {
     if (!this.controls) return;
     this.controls.update({ current: this.current, total: this.total, playing: this.playing, speed: this.speed, skip: this.skip, live: !!this.cfg.live });
     const now = this.start + this.current;
+    this.followTab(now);
     const i = currentIndex(this.entries, now);
     markCurrent(this.activityRows, i, this.activityIndex);
     this.activityIndex = i;
@@ -332,6 +342,45 @@ export class Workspace {
     const u = box && box.querySelector('.session-replay-location-url');
     if (t) t.textContent = page.title;
     if (u) u.textContent = page.url;
+  }
+
+  /**
+   * Playing, the replay moves to the tab the visitor went on with, unless the
+   * watcher pinned this one. @param {number} now
+   */
+  followTab(now) {
+    const tabs = this.cfg.tabs || [];
+    if (this.switching || !this.playing || !this.loaded || tabs.length < 2) return;
+    const to = switchTo({ moments: this.moments, tabs, shown: this.cfg.window || '', now, pinned: this.pinned });
+    if (!to) return;
+    this.switching = true;
+    if (this.controls) this.controls.say('The visitor went on in another tab: opening it…');
+    location.assign(tabLink(location.href, to.window, to.offset));
+  }
+
+  /** The "Pin this tab" checkbox: kept in the URL (?pin=1), so a reload keeps it. */
+  bindPin() {
+    const box = /** @type {HTMLInputElement | null} */ (byId(this.doc, 'session-replay-pin'));
+    if (!box) return;
+    box.checked = this.pinned;
+    box.addEventListener('change', () => {
+      this.pinned = box.checked;
+      const u = new URL(location.href);
+      if (this.pinned) u.searchParams.set('pin', '1');
+      else u.searchParams.delete('pin');
+      history.replaceState(history.state, '', u.href);
+    });
+  }
+
+  async fetchMoments() {
+    const url = this.cfg.sessionTimelineUrl;
+    if (!url || (this.cfg.tabs || []).length < 2) return;
+    try {
+      const rows = await getJson(url);
+      if (Array.isArray(rows)) this.moments = rows;
+    } catch (err) {
+      /* without them the replay stays on the tab shown */
+    }
   }
 
   scheduleRedraw() {

@@ -255,10 +255,47 @@ def test_the_workspace_page_has_its_panels_links_and_player_config(
 
 
 def test_the_workspace_links_the_previous_and_next_session_of_the_list(client: Client) -> None:
-    login(client, permission=True)
+    user = login(client, permission=True)
     older = record([events(1)]).session_id
     newer = record([events(1)]).session_id
-    filters = "o=5"  # the list by creation time, oldest first
+    # The list by creation time, oldest first: the column's number as this user's
+    # changelist counts it (an action checkbox comes first only with actions).
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from django_session_replay.models import ReplaySession
+
+    request = RequestFactory().get(CHANGELIST)
+    request.user = user
+    changelist = admin.site._registry[ReplaySession].get_changelist_instance(request)
+    column = changelist.list_display.index("created")
+    filters = f"o={column}"
     page = client.get(replay_url(older), {"_changelist_filters": filters}).content.decode()
-    assert f'href="{replay_url(newer)}?_changelist_filters=o%3D5" rel="next"' in page
+    assert f'href="{replay_url(newer)}?_changelist_filters=o%3D{column}" rel="next"' in page
     assert 'rel="prev"' not in page
+
+
+def test_a_session_of_several_tabs_gives_the_player_each_tab_and_its_start(
+    client: Client,
+) -> None:
+    """The replay follows the visitor from tab to tab (frontend/src/tabs.js): it
+    reads each tab's first event and the timeline of every tab; one tab, none."""
+    from django_session_replay.ingest import store
+    from django_session_replay.wire import frames
+
+    login(client, permission=True)
+    start = 1_700_000_000_000
+    sid = record([events(2, start=start)]).session_id
+    one = player_config(client.get(replay_url(sid)).content.decode())
+    assert one["tabs"] == []
+    batch = {"seq": 1, "events": events(2, start=start + 4000)}
+    later = frames.parse_batch(batch, max_bytes=1 << 20)
+    store.append_batch(sid, "tab-2", later)
+    page = client.get(replay_url(sid)).content.decode()
+    config = player_config(page)
+    assert config["tabs"] == [
+        {"window": "tab-1", "start": start},
+        {"window": "tab-2", "start": start + 4000},
+    ]
+    assert config["sessionTimelineUrl"] == f"/session-replay/api/sessions/{sid}/timeline"
+    assert 'id="session-replay-pin"' in page and "Pin this tab" in page

@@ -40,7 +40,7 @@ from .csp import replay_policy
 from .formatting import client_label, human_bytes, human_duration
 from .neighbours import SessionChangeList, neighbours
 from .notes import with_note_count
-from .workspace import PANELS, kind_labels, page_times, tab_labels
+from .workspace import PANELS, kind_labels, page_times, tab_labels, tab_starts
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -394,6 +394,10 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 "kindLabels": kind_labels(),
                 # A live session's facts are brought up to date from its API detail.
                 "sessionUrl": reverse("session_replay:session", args=[session.pk]),
+                # Several tabs: the replay follows the visitor from one to the next
+                # (frontend/src/tabs.js), by every tab's timeline and first event.
+                "tabs": tab_starts(session.pk) if len(windows) > 1 else [],
+                "sessionTimelineUrl": timeline_url,
             },
         }
         response = TemplateResponse(

@@ -40,6 +40,14 @@ def tab_labels(session_id: UUID, windows: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+def tab_starts(session_id: UUID) -> list[dict[str, Any]]:
+    """Each tab (window) with the time of its first event, from which its
+    player counts: where another tab's moment falls in it."""
+    starts = timeline.window_starts(session_id, None)
+    by_start = sorted(starts.items(), key=lambda item: item[1])
+    return [{"window": name, "start": start} for name, start in by_start]
+
+
 def page_times(views: list[timeline.PageViewRow], end: int | None) -> list[str]:
     """How long each page view lasted: until the next view of the tab, the last
     one until the session's last event (blank when that is unknown)."""

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -374,3 +375,43 @@ def test_a_live_session_is_followed_within_seconds_of_the_visitor(
     staff.get_by_text("The visitor left the page.").wait_for(timeout=20_000)
     staff.context.close()
     visitor.close()
+
+
+def test_the_replay_follows_the_visitor_to_another_tab_unless_pinned(
+    browser: Any, server: DemoServer
+) -> None:
+    """One session, two tabs: playing the first, the replay opens the second at
+    the moment the visitor went on there; with "Pin this tab" it stays."""
+    visitor = browser.new_context(viewport={"width": 1200, "height": 900})
+    first = visitor.new_page()
+    first.goto(server.url + "/")
+    first.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    sid: str = first.evaluate("window.SessionReplay.sessionId")
+    first.click("#counter-button")
+    first.wait_for_timeout(1500)
+    second = visitor.new_page()
+    second.goto(server.url + "/products/")
+    second.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    assert second.evaluate("window.SessionReplay.sessionId") == sid  # one session
+    second.mouse.click(5, 5)
+    second.wait_for_timeout(3000)  # a flush in each tab
+    visitor.close()
+
+    cookie = server.login_cookie()
+    views = [e for e in api(server, cookie, f"sessions/{sid}/timeline") if e["kind"] == "page_view"]
+    home, products = views[0]["window"], views[-1]["window"]
+    assert home != products
+    staff = replay(browser, server, sid, f"?window={home}")
+    staff.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("window") == [products],
+                       timeout=20_000)  # fmt: skip
+    assert 0 <= int(parse_qs(urlparse(staff.url).query)["t"][0]) <= 4000
+    staff.frame_locator(FRAME).locator("#product-list").wait_for(timeout=10_000)
+    back = staff.get_by_role("navigation", name="Browser tabs of this session").get_by_role("link")
+    back.first.click()  # the first tab again, pinned this time
+    staff.frame_locator(FRAME).locator("h1").first.wait_for()
+    staff.get_by_role("checkbox", name="Pin this tab").check()
+    pinned = staff.url
+    assert "pin=1" in pinned
+    staff.wait_for_timeout(5000)  # past the moment the visitor went on in the other tab
+    assert staff.url == pinned
+    staff.context.close()

@@ -90,10 +90,12 @@ export class Workspace {
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.redrawTimer = undefined;
     this.timelineState = 'loading';
+    this.notesAdded = 0; // notes added here: a refresh under way leaves them be
     /** @type {LiveEdge | null} an active session's live edge */
     this.edge = cfg.live ? new LiveEdge() : null;
-    // A link to a moment (?t=) opens there, not at the live edge.
-    if (this.edge && startOffset(location.search) !== null) this.edge.following = false;
+    // A link to a moment (?t=) opens there, not at the live edge; so does a
+    // replay opened paused (AUTOPLAY off).
+    if (this.edge && (startOffset(location.search) !== null || !cfg.autoplay)) this.edge.following = false;
     /** @type {{ts: number, kind: string, window?: string}[]} every tab's moments */
     this.moments = [];
     this.switching = false;
@@ -216,7 +218,13 @@ export class Workspace {
   /** An active session: follow it, tell how the visitor is doing, keep facts and timeline current. */
   startLive() {
     const edge = this.edge;
-    if (!edge) return;
+    if (!edge || !this.player) return;
+    if (edge.following && edge.leaving) {
+      // Still Active by its last activity, but the visitor left the page: a
+      // replay from the start, as for any finished session.
+      edge.following = false;
+      this.player.play();
+    }
     if (edge.following) this.follow();
     setInterval(() => {
       this.follow();
@@ -432,6 +440,9 @@ export class Workspace {
 
   async fetchTimeline() {
     const cfg = this.cfg;
+    // A note added while this read was under way is not in its answer: the
+    // notes are then kept as they are (the next refresh brings them all).
+    const added = this.notesAdded;
     try {
       const [rows, notes] = await Promise.all([
         cfg.timelineUrl ? getJson(cfg.timelineUrl) : [],
@@ -439,7 +450,7 @@ export class Workspace {
       ]);
       this.timeline = Array.isArray(rows) ? rows : [];
       const mine = (/** @type {any} */ n) => !n.window || !cfg.window || n.window === cfg.window;
-      this.notes = (Array.isArray(notes) ? notes : []).filter(mine).map(noteEntry);
+      if (added === this.notesAdded) this.notes = (Array.isArray(notes) ? notes : []).filter(mine).map(noteEntry);
       this.timelineState = 'ready';
     } catch (err) {
       this.timelineState = 'failed';
@@ -468,6 +479,7 @@ export class Workspace {
         });
         if (res.status !== 201) throw new Error(`the server answered ${res.status}`);
         this.notes = merged(this.notes, [noteEntry(await res.json())]);
+        this.notesAdded++;
         text.value = '';
         say(`Note added at ${clock(ts - this.start)}.`);
         this.redraw();

@@ -283,7 +283,10 @@ async def test_a_sync_processor_that_met_a_lock_conflict_runs_again_from_scratch
 ) -> None:
     """A sync ``process`` runs in one transaction: after SQLite's lock conflict
     (its deadlock answer, given at once) it is rolled back and run again."""
-    from django.db import OperationalError
+    from django.db import OperationalError, connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's lock conflicts only: elsewhere a writer waits for the lock")
 
     from django_session_replay.ingest import db
     from django_session_replay.models import Visitor
@@ -302,3 +305,24 @@ async def test_a_sync_processor_that_met_a_lock_conflict_runs_again_from_scratch
     assert tries == [1, 2]
     kept = [v async for v in Visitor.objects.values_list("visitor_id", flat=True)]
     assert kept == ["v-2"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+async def test_a_sync_processor_holds_one_transaction_on_sqlite_only(
+    vendor: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Elsewhere one transaction around a whole processor would hold the
+    session's row lock that the group committer's next batch waits for."""
+    from django.db import connections, transaction
+
+    seen: list[bool] = []
+
+    class Probe(pipeline.Processor):
+        def process(self, stored: Sequence[pipeline.StoredBatch]) -> None:
+            seen.append(transaction.get_connection().in_atomic_block)
+
+    # The class: the processor's thread has a connection of its own.
+    monkeypatch.setattr(type(connections["default"]), "vendor", vendor)
+    await Probe().aprocess([])
+    assert seen == [vendor == "sqlite"]

@@ -49,16 +49,16 @@ class Processor:
 
     Override ``aprocess`` for quick async work (it runs on the server's event
     loop, after the acks were sent) or ``process`` for sync work (it then runs
-    in a worker thread, in one transaction, tried again after a SQLite lock
+    in a worker thread; on SQLite in one transaction, tried again after a lock
     conflict: so a ``process`` that only writes to the database is safe to
-    repeat). Either way, keep it quick: enqueue slow work as a task
-    (django_session_replay.tasks)."""
+    repeat; elsewhere each statement commits on its own). Either way, keep it
+    quick: enqueue slow work as a task (django_session_replay.tasks)."""
 
     def process(self, stored: Sequence[StoredBatch]) -> None:
         """Sync work on a group of committed batches (of any sessions)."""
 
     async def aprocess(self, stored: Sequence[StoredBatch]) -> None:
-        await db.in_worker_thread(db.retrying_lock_conflicts(self.process))(stored)
+        await db.in_worker_thread(db.lock_conflicts_retried(self.process))(stored)
 
 
 @cache

@@ -314,10 +314,13 @@ def test_a_note_added_in_the_form_is_a_marker_without_reload(
     # The note is a row of the Activity list too.
     staff.get_by_role("tab", name="Activity", exact=True).click()
     activity = staff.get_by_role("tabpanel", name="Activity")
-    activity.get_by_role("button", name=re.compile("the error dialog looks off")).wait_for()
-    # Paused where it was written, the note is the current row.
+    row = activity.get_by_role("button", name=re.compile("the error dialog looks off"))
+    row.wait_for()
+    # Seeking to it (its row), the note is the current row.
+    row.click()
     current = activity.locator('[aria-current="true"]')
-    assert "the error dialog looks off" in current.inner_text()
+    wait_until(lambda: "the error dialog looks off" in current.inner_text(), timeout=10,
+               what="the note as the current row")  # fmt: skip
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     staff.screenshot(path=str(ARTIFACTS / "workspace-dark.png"))
     staff.context.close()
@@ -361,11 +364,11 @@ def test_a_live_session_is_followed_within_seconds_of_the_visitor(
                what="the duration brought up to date")  # fmt: skip
 
     # A seek back: the player stays there while the visitor goes on.
-    staff.get_by_role("slider", name="Position").focus()
-    staff.keyboard.press("Home")
+    staff.get_by_role("slider", name="Position").fill("0")
+    wait_until(lambda: position(staff) < 10_000, timeout=10, what="the seek back")
     page.click("#counter-button")
     page.wait_for_timeout(3500)
-    assert shown() != "21"
+    assert position(staff) < 20_000 and shown() != "21"
     live = staff.get_by_role("button", name="Jump to live")
     live.click()
     wait_until(lambda: shown() == "21", timeout=10, what="the live edge again")

@@ -350,7 +350,10 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def fresh_server(workdir: Path, template: Path) -> Iterator[DemoServer]:
-    server = DemoServer(workdir)
+    # The recorder's buffer outlasts the outages: a reconnect may wait out a
+    # backoff of up to 30 s (transport.js), in which ~100 KB/s of ticks would
+    # pass the default 2 MiB and be dropped by design (an overflow gap).
+    server = DemoServer(workdir, {"DEMO_MAX_BUFFER_BYTES": str(8 * 1024 * 1024)})
     shutil.copy(template, server.db_path)
     server.start()
     try:

@@ -26,6 +26,9 @@ Environment variables (all optional):
 ``DEMO_MASK_ALL_INPUTS``
     ``0`` records what is typed into inputs, except the fields Django knows are
     sensitive (default ``1``: every input masked)
+``DEMO_MAX_BUFFER_BYTES``
+    what a recorder holds while it cannot deliver (default 2 MiB, the setting's
+    own default; the fault tests raise it)
 ``DATABASE_URL``
     ``postgres://USER:PASSWORD@HOST:PORT/NAME`` (``postgresql://`` too; query
     parameters such as ``?sslmode=require`` become connection options) switches
@@ -224,6 +227,9 @@ SESSION_REPLAY = {
     "MASK_ALL_INPUTS": os.environ.get("DEMO_MASK_ALL_INPUTS", "1") != "0",
     # DEMO_AUTOPLAY=0 opens replays paused (tests that press Play themselves).
     "AUTOPLAY": os.environ.get("DEMO_AUTOPLAY", "1") != "0",
+    # DEMO_MAX_BUFFER_BYTES: what a recorder holds while it cannot deliver (the
+    # fault tests' outages, with the reconnect backoff, outlast the default).
+    "MAX_BUFFER_BYTES": int(os.environ.get("DEMO_MAX_BUFFER_BYTES", 2 * 1024 * 1024)),
     "PROCESSORS": [
         "django_session_replay.live.processor.LivePublish",
         "django_session_replay.storage.processor.TailCompaction",

@@ -469,6 +469,8 @@ export class Workspace {
       const status = form.querySelector('.session-replay-note-status');
       const say = (/** @type {string} */ s) => status && (status.textContent = s);
       if (!this.player) return say('The player is not ready yet.');
+      // The replayer's own time, and the highlight's: the last time update may lag it.
+      this.current = this.player.getReplayer().getCurrentTime();
       const ts = Math.round(this.start + this.current);
       try {
         const res = await fetch(url, {

@@ -253,9 +253,46 @@ def test_page_numbers_read_the_view_before_and_every_view_during_the_moments() -
         TimelineEntry(session_id=sid, window="tab-1", page=n, ts=START + n * 10, kind="page_view")
         for n in range(1, 121)
     )
-    wide = PageNumbers(sid, "tab-1", [START + 15, START + 1000])  # spans 99 views: two queries
+    wide = PageNumbers.read(sid, "tab-1", [START + 15, START + 1000])  # spans 99 views: two queries
     assert [wide.of(ts) for ts in (START + 5, START + 15, START + 20, START + 999)] == [0, 1, 2, 99]
-    narrow = PageNumbers(sid, "tab-1", [START + 1195, START + 1199])  # one query
+    narrow = PageNumbers.read(sid, "tab-1", [START + 1195, START + 1199])  # one query
     assert (narrow.of(START + 1195), narrow.moments) == (119, [START + 1190])
-    late = PageNumbers(sid, "tab-1", [START + 5000])
+    late = PageNumbers.read(sid, "tab-1", [START + 5000])
     assert late.of(START + 5000) == 120
+
+
+@pytest.mark.django_db
+def test_page_numbers_of_many_windows_come_from_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    """A pipeline run holds batches of hundreds of sessions: their windows'
+    page numbers are read together, and agree with each window read alone."""
+    from django_session_replay.models import TimelineEntry
+    from django_session_replay.timeline.telemetry import PageNumbers
+
+    sids = [record([]).session_id for _ in range(3)]
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(
+            session_id=sid, window=window, page=n, ts=START + n * (10 + i), kind="page_view"
+        )
+        for i, sid in enumerate(sids)
+        for window in ("tab-1", "tab-2")
+        for n in range(1, 8 + 4 * i)
+    )
+    moments = {
+        (sid, window): [START + 25 + i, START + 60 + 7 * i]
+        for i, sid in enumerate(sids)
+        for window in ("tab-1", "tab-2")
+    }
+    moments[sids[0], "tab-3"] = [START + 40]  # a window without views
+    with django_assert_num_queries(1):
+        together = PageNumbers.read_all(moments)
+    for key, ts in moments.items():
+        alone = PageNumbers.read(*key, ts)
+        probes = range(START, START + 200, 3)
+        assert [together[key].at(t) for t in probes if t >= min(ts)] == [
+            alone.at(t) for t in probes if t >= min(ts)
+        ]
+        assert together[key].moments == alone.moments
+    assert together[sids[2], "tab-2"].of(START + 60 + 14) == 6  # 6 * 12 <= 74 < 7 * 12
+    assert together[sids[0], "tab-3"].of(START + 40) == 0

@@ -65,9 +65,11 @@ class GroupCommitter:
     def __init__(self) -> None:
         self.queue: list[Waiting] = []
         self.writer: asyncio.Task[None] | None = None
-        # The pipeline runs of committed groups, chained so they run in commit
-        # order (a live viewer sees batches in order) while the next group commits.
-        self.last_run: asyncio.Future[None] | None = None
+        # Committed groups waiting for their pipeline run, in commit order (a
+        # live viewer sees batches in order); one runner works through them
+        # while the next group commits.
+        self.unrun: list[Unrun] = []
+        self.runner: asyncio.Task[None] | None = None
         self.queued_bytes = 0
         self.drained = asyncio.Condition()
         self.unprocessed_bytes = 0
@@ -129,34 +131,53 @@ class GroupCommitter:
             self.writer = None
 
     def chain(self, stored: list[pipeline.StoredBatch]) -> asyncio.Future[None]:
-        previous = self.last_run
+        """The future of the pipeline run that will take ``stored``."""
+        loop = asyncio.get_running_loop()
+        unrun = Unrun(stored, sum(item.batch.raw_bytes for item in stored), loop.create_future())
+        self.unprocessed_bytes += unrun.size
+        self.unrun.append(unrun)
+        if self.runner is None:
+            self.runner = loop.create_task(self.run_unrun())
+        return unrun.done
 
-        size = sum(item.batch.raw_bytes for item in stored)
-        self.unprocessed_bytes += size
+    async def run_unrun(self) -> None:
+        """Runs the waiting groups in commit order. When the processors fall
+        behind, the groups that piled up meanwhile go through in one run: each
+        processor then makes its queries and its thread hop once for all of
+        them, not once per group (bench/README.md, "Ingest: groups run together")."""
+        try:
+            while self.unrun:
+                taken = batches = 0
+                while taken < len(self.unrun) and batches < MAX_GROUP:
+                    batches += len(self.unrun[taken].stored)
+                    taken += 1
+                runs, self.unrun = self.unrun[:taken], self.unrun[taken:]
+                try:
+                    await pipeline.run([item for unrun in runs for item in unrun.stored])
+                except Exception as error:  # pipeline.run logs its processors' own
+                    logger.error("session replay pipeline run failed", exc_info=error)
+                finally:
+                    self.unprocessed_bytes -= sum(unrun.size for unrun in runs)
+                    for unrun in runs:
+                        unrun.done.set_result(None)
+                    async with self.processed:
+                        self.processed.notify_all()
+        except asyncio.CancelledError:
+            logger.warning("session replay pipeline runs cancelled; their batches are unprocessed")
+            for unrun in self.unrun:
+                unrun.done.cancel()
+            raise
+        finally:
+            self.runner = None
 
-        async def after_previous() -> None:
-            try:
-                if previous is not None:
-                    # Waits without raising: a run that failed or was cancelled
-                    # must not take every later run of this loop down with it.
-                    await asyncio.wait([previous])
-                await pipeline.run(stored)
-            finally:
-                self.unprocessed_bytes -= size
-                async with self.processed:
-                    self.processed.notify_all()
 
-        self.last_run = run = asyncio.ensure_future(after_previous())
-        run.add_done_callback(report_failure)
-        return run
+@dataclass
+class Unrun:
+    """A committed group that waits for its pipeline run."""
 
-
-def report_failure(run: asyncio.Future[None]) -> None:
-    """pipeline.run logs its processors' failures; this logs what escapes it."""
-    if run.cancelled():
-        logger.warning("session replay pipeline run cancelled; its batches are not processed")
-    elif (error := run.exception()) is not None:
-        logger.error("session replay pipeline run failed", exc_info=error)
+    stored: list[pipeline.StoredBatch]
+    size: int  # inflated bytes: what MAX_UNPROCESSED_BYTES counts
+    done: asyncio.Future[None]
 
 
 async def commit(items: list[store.Item]) -> list[Outcome]:

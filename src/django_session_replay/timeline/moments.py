@@ -84,13 +84,57 @@ def sample(value: Any) -> Any:
     """At most MAX_CUSTOM_DETAIL bytes of a custom event's data, as JSON: the
     value itself when it fits, else its start as a string."""
     try:
-        shown = json.dumps(value, ensure_ascii=False, default=str)
+        start, whole = clipped(value, MAX_CUSTOM_DETAIL + 1)
+        shown = json.dumps(start, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):  # e.g. bytes keys, or nested too deep
         return None
-    if len(shown.encode()) <= MAX_CUSTOM_DETAIL:
+    if whole and len(shown.encode()) <= MAX_CUSTOM_DETAIL:
         return scrub_json(value)
     cut = shown.encode()[:MAX_CUSTOM_DETAIL].decode(errors="ignore")
     return scrub_text(cut)
+
+
+def clipped(value: Any, budget: int) -> tuple[Any, bool]:
+    """The start of ``value`` whose JSON begins as the whole value's does for
+    at least ``budget`` bytes, and whether it is the whole value: a custom
+    event may carry megabytes (Sentry's spans) of which a kilobyte is kept.
+    Bytes are counted low (a string's characters, a number's one byte, the
+    separators written so far), so what is cut off lies past ``budget``."""
+    if isinstance(value, str):
+        return (value, True) if len(value) + 2 <= budget else (value[:budget], False)
+    if not isinstance(value, list | dict):
+        return value, True
+    pairs = isinstance(value, dict)
+    kept: list[Any] = []
+    spent = 1  # the opening bracket
+    for item in value.items() if pairs else value:
+        if spent >= budget:
+            break
+        spent += 2 if kept else 0  # the separator before it
+        key, part = item if pairs else (None, item)
+        if pairs:
+            spent += len(key) + 4 if isinstance(key, str) else 5  # "key": (a number's as "1")
+        start, whole = clipped(part, max(budget - spent, 1))
+        kept.append((key, start) if pairs else start)
+        if not whole:
+            break
+        spent += size_floor(start)
+    else:
+        return value, True
+    return (dict(kept) if pairs else kept), False
+
+
+def size_floor(value: Any) -> int:
+    """Bytes the JSON of a value takes at least."""
+    if isinstance(value, str):
+        return len(value) + 2
+    if isinstance(value, dict):
+        return 2 * len(value) + sum(
+            size_floor(str(k)) + 2 + size_floor(v) for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return 2 * max(len(value), 1) + sum(size_floor(item) for item in value)
+    return 1
 
 
 def scrub_json(value: Any) -> Any:

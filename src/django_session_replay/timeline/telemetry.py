@@ -9,11 +9,12 @@ import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 
 from django_session_replay.conf import conf
 from django_session_replay.ingest import visitors
@@ -92,9 +93,12 @@ class Telemetry(Processor):
             return
         rows: list[TimelineEntry] = []
         tallies: dict[UUID, Tally] = {}
+        numbers = PageNumbers.read_all(
+            {key: [fact.ts for fact in kept] for key, kept in found.items()}
+        )
         for (session_id, window), kept in found.items():
             tally = tallies.setdefault(session_id, Tally())
-            pages = PageNumbers(session_id, window, [fact.ts for fact in kept])
+            pages = numbers[session_id, window]
             for index, fact in enumerate(kept):
                 tally.add(fact)
                 if index < MAX_ROWS_PER_BATCH * batches[session_id, window]:
@@ -130,29 +134,49 @@ class PageNumbers:
     """The page number of a moment of one window: that of the last page view
     at or before it (0 before the first), and that view's path."""
 
-    RECENT = 50  # views read newest first in one query; more only when a batch spans more
+    RECENT = 50  # views read per window, newest first; more only when its moments span more
 
-    def __init__(self, session_id: UUID, window: str, moments: list[int]) -> None:
-        views = TimelineEntry.objects.filter(
-            session_id=session_id, window=window, kind=TimelineEntry.Kind.PAGE_VIEW
-        )
-        first, last = min(moments), max(moments)
-        # Usually one query: the newest views up to the last moment reach back
-        # past the first moment (a batch spans seconds, pages last longer).
-        newest = views.filter(ts__lte=last).order_by("-ts", "-id")
-        rows = list(newest.values_list("ts", "page", "path")[: self.RECENT])
-        if len(rows) == self.RECENT and rows[-1][0] > first:  # more views than that: all of them
-            during = newest.filter(ts__gt=first)
-            rows = [
-                *during.values_list("ts", "page", "path"),
-                *newest.filter(ts__lte=first)[:1].values_list("ts", "page", "path"),
-            ]
-        rows.reverse()
-        start = max((i for i, (ts, _, _) in enumerate(rows) if ts <= first), default=0)
-        rows = rows[start:]
-        self.moments = [ts for ts, _, _ in rows]
-        self.pages = [page for _, page, _ in rows]
-        self.paths = [path for _, _, path in rows]
+    def __init__(self, newest: list[View], first: int) -> None:
+        """From the window's views up to its last moment, newest first."""
+        held = sorted(newest)
+        start = max((i for i, view in enumerate(held) if view.ts <= first), default=0)
+        held = held[start:]
+        self.moments = [view.ts for view in held]
+        self.pages = [view.page for view in held]
+        self.paths = [view.path for view in held]
+
+    @classmethod
+    def read(cls, session_id: UUID, window: str, moments: list[int]) -> PageNumbers:
+        return cls.read_all({(session_id, window): moments})[session_id, window]
+
+    @classmethod
+    def read_all(cls, moments: dict[tuple[UUID, str], list[int]]) -> dict[Key, PageNumbers]:
+        """The page numbers of each window's moments, in one query for all the
+        windows of a pipeline run (a run holds batches of some hundred
+        sessions): each window's RECENT newest views up to its last moment,
+        which reach back past its first moment but when a window's moments
+        span more views than that (then it reads them all)."""
+        spans = {key: (min(ts), max(ts)) for key, ts in moments.items() if ts}
+        newest: dict[Key, list[View]] = {key: [] for key in spans}
+        if spans:
+            match = Q()
+            for (session_id, window), (_, last) in spans.items():
+                match |= Q(session_id=session_id, window=window, ts__lte=last)
+            ranked = (
+                TimelineEntry.objects.filter(match, kind=TimelineEntry.Kind.PAGE_VIEW)
+                .annotate(rank=Window(RowNumber(), partition_by=[F("session_id"), F("window")],
+                                      order_by=[F("ts").desc(), F("id").desc()]))
+                .filter(rank__lte=cls.RECENT)
+            )  # fmt: skip
+            for session_id, window, ts, row, page, path in ranked.values_list(
+                "session_id", "window", "ts", "id", "page", "path"
+            ):
+                newest[session_id, window].append(View(ts, row, page, path))
+        for key, views in newest.items():
+            first, last = spans[key]
+            if len(views) == cls.RECENT and min(views).ts > first:  # more views than that
+                views[:] = all_views(key, first, last)
+        return {key: cls(newest[key], spans[key][0]) for key in spans}
 
     def of(self, ts: int) -> int:
         return self.at(ts)[0]
@@ -161,6 +185,31 @@ class PageNumbers:
         """The page number and path of the moment ``ts``."""
         index = bisect.bisect_right(self.moments, ts)
         return (self.pages[index - 1], self.paths[index - 1]) if index else (0, None)
+
+
+class View(NamedTuple):
+    """A page view as PageNumbers reads it; ordered by time, then by row."""
+
+    ts: int
+    row: int
+    page: int
+    path: str | None
+
+
+Key = tuple[UUID, str]  # a session's window
+
+
+def all_views(key: Key, first: int, last: int) -> list[View]:
+    """The window's views from the last one at or before ``first`` to ``last``."""
+    session_id, window = key
+    views = TimelineEntry.objects.filter(
+        session_id=session_id, window=window, kind=TimelineEntry.Kind.PAGE_VIEW, ts__lte=last
+    ).order_by("-ts", "-id")
+    fields = ("ts", "id", "page", "path")
+    return [
+        *(View(*row) for row in views.filter(ts__gt=first).values_list(*fields)),
+        *(View(*row) for row in views.filter(ts__lte=first)[:1].values_list(*fields)),
+    ]
 
 
 def p75(values: list[float]) -> float | None:

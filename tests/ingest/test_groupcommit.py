@@ -129,3 +129,37 @@ async def test_commits_wait_while_the_processors_backlog_is_full(
         await asyncio.sleep(0.02)
     assert ran == [1, 2]
     assert groupcommit.committer().unprocessed_bytes == 0
+
+
+async def test_groups_that_piled_up_behind_a_slow_run_go_through_together_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While one pipeline run is under way, the groups committed meanwhile wait;
+    the next run takes all of them at once (each processor then queries once
+    for them all), in commit order, and nothing is left unprocessed."""
+    from django_session_replay.ingest import groupcommit, pipeline
+
+    release = asyncio.Event()
+    runs: list[list[int]] = []
+
+    async def slow_run(stored: Any) -> None:
+        runs.append([item.batch.seq for item in stored])
+        if len(runs) == 1:
+            await release.wait()
+
+    monkeypatch.setattr(pipeline, "run", slow_run)
+    async with Client() as client:
+        await client.hello()
+        await client.send(t="batch", seq=1, events=events(2))
+        assert await client.receive() == {"t": "ack", "seq": 1}
+        for seq in range(2, 6):  # one group each: every ack is awaited first
+            await client.send(t="batch", seq=seq, events=events(2, start=seq * 10))
+            assert await client.receive() == {"t": "ack", "seq": seq}
+        assert runs == [[1]]  # the first run still holds: the others wait
+        release.set()
+        for _ in range(50):
+            if len(runs) == 2:
+                break
+            await asyncio.sleep(0.02)
+    assert runs == [[1], [2, 3, 4, 5]]
+    assert groupcommit.committer().unprocessed_bytes == 0

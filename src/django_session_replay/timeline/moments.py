@@ -105,9 +105,10 @@ def clipped(value: Any, budget: int) -> tuple[Any, bool]:
     if not isinstance(value, list | dict):
         return value, True
     pairs = isinstance(value, dict)
+    items: Iterable[Any] = value.items() if isinstance(value, dict) else value
     kept: list[Any] = []
     spent = 1  # the opening bracket
-    for item in value.items() if pairs else value:
+    for item in items:
         if spent >= budget:
             break
         spent += 2 if kept else 0  # the separator before it

@@ -44,7 +44,11 @@ export const scrubWords = (list) =>
 // loses e-mail addresses, card numbers (only digit runs that pass the Luhn
 // check, so order numbers and timestamps stay) and bearer tokens, then the
 // config's own scrubPatterns.
-const EMAIL = /[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/g;
+// An address is /[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/, but that
+// regex tries every start in a run of word characters (80 ms on a 5,000
+// character console argument): scrubEmails finds the same matches from each @.
+const LOCAL = /[\w.+%-]/;
+const DOMAIN = /[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/y;
 const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 const BEARER = /\b(Bearer\s+)[\w.~+/=-]+/gi;
 /** Names the server may list for the built-ins above (always applied). */
@@ -84,13 +88,37 @@ export function scrubPatterns(list) {
 }
 
 /**
+ * ``text`` with each address replaced by [email]: the matches of the regex
+ * above, leftmost first, found in one pass (each @ looks back over its own
+ * run of address characters only, and the domain is matched from it).
+ * @param {string} text
+ * @returns {string}
+ */
+export function scrubEmails(text) {
+  let out = '';
+  let pos = 0;
+  for (let at = text.indexOf('@'); at !== -1; ) {
+    let start = at;
+    while (start > pos && LOCAL.test(text[start - 1])) start--;
+    DOMAIN.lastIndex = at + 1;
+    if (start < at && DOMAIN.test(text)) {
+      out += text.slice(pos, start) + '[email]';
+      pos = DOMAIN.lastIndex;
+      at = text.indexOf('@', pos);
+    } else {
+      at = text.indexOf('@', at + 1);
+    }
+  }
+  return pos ? out + text.slice(pos) : text;
+}
+
+/**
  * @param {string} text
  * @param {RegExp[]} patterns from scrubPatterns()
  * @returns {string}
  */
 export function scrubText(text, patterns) {
-  let s = text
-    .replace(EMAIL, '[email]')
+  let s = scrubEmails(text)
     .replace(CARD, (m) => (luhn(m.replace(/\D/g, '')) ? '[card]' : m))
     .replace(BEARER, '$1[token]');
   for (const p of patterns) s = s.replace(p, '[redacted]');

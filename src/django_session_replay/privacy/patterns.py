@@ -12,6 +12,7 @@ recorder's: ``[email]``, ``[card]``, ``Bearer [token]``, ``[redacted]``.
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 
 from django_session_replay.conf import conf
@@ -19,6 +20,10 @@ from django_session_replay.conf import conf
 # The recorder's built-ins (frontend/src/scrub.js), each with its replacement:
 # digit runs count as card numbers only when they pass the Luhn check.
 EMAIL_TEXT = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", re.ASCII)  # scrub.js's
+# EMAIL_TEXT tries every start in a run of word characters (3.7 ms on 1,000 of
+# them): scrub_emails finds its matches from each @ instead, in one pass.
+LOCAL = frozenset(string.ascii_letters + string.digits + "_.+%-")
+DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", re.ASCII)
 CARD = re.compile(r"\b\d(?:[ -]?\d){12,18}\b", re.ASCII)
 BEARER = re.compile(r"\b(Bearer\s+)[\w.~+/=-]+", re.IGNORECASE | re.ASCII)
 BUILTINS = ("email", "card", "bearer")
@@ -69,14 +74,33 @@ def _card(match: re.Match[str]) -> str:
     return "[card]" if luhn(re.sub(r"\D", "", match.group())) else match.group()
 
 
+def scrub_emails(text: str) -> str:
+    """``text`` with EMAIL_TEXT's matches (leftmost first) replaced by [email]:
+    each @ looks back over its own run of address characters only, and the
+    domain is matched from it (frontend/src/scrub.js does the same)."""
+    out: list[str] = []
+    pos = 0
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > pos and text[start - 1] in LOCAL:
+            start -= 1
+        domain = DOMAIN.match(text, at + 1) if start < at else None
+        if domain:
+            out += (text[pos:start], "[email]")
+            pos = domain.end()
+            at = text.find("@", pos)
+        else:
+            at = text.find("@", at + 1)
+    return "".join(out) + text[pos:] if out else text
+
+
 def scrub_text(text: str) -> str:
     """``text`` as the recorder would have sent it: the built-ins named in
     ``SCRUB_PATTERNS`` and its own patterns replaced."""
     named = conf.SCRUB_PATTERNS
-    # The address pattern tries every start in a run of word characters: on
-    # text without an @ (most of it) that is the costly part, and it cannot match.
-    if "email" in named and "@" in text:
-        text = EMAIL_TEXT.sub("[email]", text)
+    if "email" in named:
+        text = scrub_emails(text)
     if "card" in named:
         text = CARD.sub(_card, text)
     if "bearer" in named:

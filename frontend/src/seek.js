@@ -14,8 +14,10 @@ export const offsetOf = (ts, startTime) => Math.max(0, ts - startTime);
 /**
  * @param {Document} doc
  * @param {() => Seekable | null} player null until the player is up
+ * @param {(win: string, ts: number) => void} [otherTab] a button of another
+ *   tab's moment (data-session-replay-window): that tab is opened there
  */
-export function bindSeekButtons(doc, player) {
+export function bindSeekButtons(doc, player, otherTab) {
   doc.addEventListener('click', (e) => {
     const target = /** @type {Element | null} */ (e.target);
     const button = target && target.closest ? target.closest('[data-session-replay-ts]') : null;
@@ -23,6 +25,8 @@ export function bindSeekButtons(doc, player) {
     if (!button || !p) return;
     const ts = Number(button.getAttribute('data-session-replay-ts'));
     if (!isFinite(ts)) return;
+    const win = button.getAttribute('data-session-replay-window');
+    if (win && otherTab) return otherTab(win, ts);
     p.goto(offsetOf(ts, p.getReplayer().getMetaData().startTime), false);
   });
 }

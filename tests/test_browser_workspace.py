@@ -383,8 +383,11 @@ def test_a_live_session_is_followed_within_seconds_of_the_visitor(
 def test_the_replay_follows_the_visitor_to_another_tab_unless_pinned(
     browser: Any, server: DemoServer
 ) -> None:
-    """One session, two tabs: playing the first, the replay opens the second at
-    the moment the visitor went on there; with "Pin this tab" it stays."""
+    """One session, two tabs: the bar shows both tabs' markers, each named by
+    its tab; playing the first, the replay goes on in the second at the moment
+    the visitor did, in place (no page load: a value set on the page before
+    survives) with the URL kept on the tab; with "Pin this tab" it stays, and
+    another tab's marker opens that tab there."""
     visitor = browser.new_context(viewport={"width": 1200, "height": 900})
     first = visitor.new_page()
     first.goto(server.url + "/")
@@ -405,16 +408,56 @@ def test_the_replay_follows_the_visitor_to_another_tab_unless_pinned(
     home, products = views[0]["window"], views[-1]["window"]
     assert home != products
     staff = replay(browser, server, sid, f"?window={home}")
-    staff.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("window") == [products],
-                       timeout=20_000)  # fmt: skip
-    assert 0 <= int(parse_qs(urlparse(staff.url).query)["t"][0]) <= 4000
+    staff.evaluate("window.__marker = 'set before the switch'")
+    markers = staff.get_by_role("navigation", name="Markers").get_by_role("button")
+
+    def names() -> list[str]:
+        return [b.get_attribute("aria-label") or "" for b in markers.all()]
+
+    # The other tab's page view is on the bar, named by its tab and page title.
+    products_title = views[-1]["label"]
+    wait_until(lambda: any(n.startswith("Page view") and n.endswith(f" — Tab 2: {products_title}")
+                           for n in names()), timeout=10, what="tab 2's markers")  # fmt: skip
+    assert any(" — Tab" not in n for n in names())  # the tab shown's own, unlabelled
+
+    # The page's own location: history.replaceState keeps it current, which
+    # Playwright's page.url does not follow.
+    query = lambda: parse_qs(staff.evaluate("location.search").lstrip("?"))  # noqa: E731
+    wait_until(lambda: query().get("window") == [products], timeout=20, what="the switch")
+    assert 0 <= int(query()["t"][0]) <= 6000
     staff.frame_locator(FRAME).locator("#product-list").wait_for(timeout=10_000)
-    back = staff.get_by_role("navigation", name="Browser tabs of this session").get_by_role("link")
-    back.first.click()  # the first tab again, pinned this time
+    assert staff.evaluate("window.__marker") == "set before the switch"  # no navigation
+    tabs = staff.get_by_role("navigation", name="Browser tabs of this session")
+    assert tabs.locator('[aria-current="page"]').inner_text().startswith("Tab 2")
+    # Now tab 1's markers are the other tab's.
+    wait_until(lambda: any(n.endswith(" — Tab 1") or " — Tab 1: " in n for n in names()),
+               timeout=10, what="tab 1's markers on tab 2's bar")  # fmt: skip
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    staff.screenshot(path=str(ARTIFACTS / "workspace-tabs-light.png"))
+    staff.emulate_media(color_scheme="dark")
+    staff.screenshot(path=str(ARTIFACTS / "workspace-tabs-dark.png"))
+    staff.emulate_media(color_scheme="light")
+
+    # The first tab again, in place, at the same moment; the watcher's choice
+    # holds although the visitor was in the other tab then.
+    tabs.get_by_role("link").first.click()
+    wait_until(lambda: query().get("window") == [home], timeout=10, what="tab 1 again")
     staff.frame_locator(FRAME).locator("h1").first.wait_for()
-    staff.get_by_role("checkbox", name="Pin this tab").check()
-    pinned = staff.url
-    assert "pin=1" in pinned
+    staff.wait_for_timeout(1500)
+    assert query().get("window") == [home]
+    staff.get_by_role("checkbox", name="Pin this tab").check()  # pinned, from the start
+    assert query().get("pin") == ["1"]
+    staff.get_by_role("slider", name="Position").fill("0")
+    if staff.get_by_role("button", name="Play", exact=True).count():
+        staff.get_by_role("button", name="Play", exact=True).click()
     staff.wait_for_timeout(5000)  # past the moment the visitor went on in the other tab
-    assert staff.url == pinned
+    assert query().get("window") == [home] and query().get("pin") == ["1"]
+    assert staff.evaluate("window.__marker") == "set before the switch"
+
+    # Another tab's marker: that tab, at that moment.
+    other = next(n for n in names() if n.startswith("Page view") and " — Tab 2" in n)
+    staff.get_by_role("button", name=other, exact=True).click()
+    wait_until(lambda: query().get("window") == [products], timeout=10, what="the marker's tab")
+    staff.frame_locator(FRAME).locator("#product-list").wait_for(timeout=10_000)
+    assert staff.evaluate("window.__marker") == "set before the switch"
     staff.context.close()

@@ -40,7 +40,7 @@ async function main() {
     document,
     () => (current ? current.player : null),
     // Another tab's marker or row: that tab, at that moment, paused there.
-    (win, ts) => workspace.switchTab(win, ts, false)
+    (win, ts) => workspace.chooseTab(win, ts, false)
   );
 
   let subscribed = null;

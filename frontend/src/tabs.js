@@ -30,14 +30,17 @@ export function windowAt(moments, ts) {
 /**
  * Where the replay goes when the visitor moved to another tab: that tab and
  * the offset in it (its player counts from its own first event), or null to
- * stay. `now` is the moment playing, epoch ms.
- * @param {{moments: Moment[], tabs: Tab[], shown: string, now: number, pinned: boolean}} o
+ * stay. `now` is the moment playing, epoch ms. `held` is the tab the visitor
+ * was using when the watcher chose the one shown (a tab link, another tab's
+ * marker): the replay stays until the visitor goes on in yet another tab, so
+ * the watcher's choice is not undone at once.
+ * @param {{moments: Moment[], tabs: Tab[], shown: string, now: number, pinned: boolean, held?: string | null}} o
  * @returns {{window: string, offset: number} | null}
  */
 export function switchTo(o) {
   if (o.pinned || o.tabs.length < 2) return null;
   const used = windowAt(o.moments, o.now - SWITCH_AFTER_MS);
-  if (!used || used === o.shown) return null;
+  if (!used || used === o.shown || used === o.held) return null;
   const tab = o.tabs.find((t) => t.window === used);
   if (!tab || tab.start > o.now) return null;
   return { window: used, offset: Math.max(0, Math.round(o.now - tab.start)) };

@@ -8,7 +8,7 @@ import { bindKeys } from './keys.js';
 import { activity, consolePanel, errorsPanel, markCurrent, networkPanel, notesList, serverPanel } from './lists.js';
 import { drawMarkers } from './markers.js';
 import { FOLLOW_BEHIND_MS, LiveEdge } from './follow.js';
-import { offsetIn, switchTo, tabLink, tabName } from './tabs.js';
+import { SWITCH_AFTER_MS, offsetIn, switchTo, tabLink, tabName, windowAt } from './tabs.js';
 import { bindTabs } from './panels.js';
 import { consoleRecords, networkRecords } from './records.js';
 
@@ -108,6 +108,8 @@ export class Workspace {
     // replay opened paused (AUTOPLAY off).
     if (this.edge && (startOffset(location.search) !== null || !cfg.autoplay)) this.edge.following = false;
     this.switching = false;
+    /** @type {string | null} the tab in use when the watcher chose the one shown (tabs.js switchTo) */
+    this.held = null;
     this.pinned = new URLSearchParams(location.search).get('pin') === '1';
     this.bindPin();
     this.bindTabLinks();
@@ -393,8 +395,11 @@ export class Workspace {
   followTab(now) {
     const tabs = this.cfg.tabs || [];
     if (this.switching || !this.playing || !this.loaded || tabs.length < 2) return;
-    const to = switchTo({ moments: this.timeline, tabs, shown: this.cfg.window || '', now, pinned: this.pinned });
+    // The visitor left the tab they were in when the watcher chose: followed again.
+    if (this.held && windowAt(this.timeline, now - SWITCH_AFTER_MS) !== this.held) this.held = null;
+    const to = switchTo({ moments: this.timeline, tabs, shown: this.cfg.window || '', now, pinned: this.pinned, held: this.held });
     if (!to) return;
+    this.held = null;
     if (this.controls) this.controls.say(`The visitor went on in ${tabName(tabs, to.window) || 'another tab'}.`);
     this.switchTab(to.window, now, true);
   }
@@ -439,6 +444,18 @@ export class Workspace {
     this.loadTab(win);
   }
 
+  /**
+   * The watcher chose a tab (its link, one of its markers or rows): shown at
+   * `ts`, and not left for the tab the visitor was using then.
+   * @param {string} win
+   * @param {number} ts
+   * @param {boolean} play
+   */
+  chooseTab(win, ts, play) {
+    if (win !== this.cfg.window) this.held = windowAt(this.timeline, ts);
+    this.switchTab(win, ts, play);
+  }
+
   /** The tab switcher above the player marks the tab shown. @param {string} win */
   markTab(win) {
     for (const a of this.doc.querySelectorAll('.session-replay-windows a[data-session-replay-window]')) {
@@ -478,7 +495,7 @@ export class Workspace {
         const win = a.getAttribute('data-session-replay-window') || '';
         if (!this.player || !this.loaded || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
         e.preventDefault();
-        this.switchTab(win, this.start + this.current, this.playing);
+        this.chooseTab(win, this.start + this.current, this.playing);
       });
     }
   }

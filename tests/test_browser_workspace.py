@@ -432,6 +432,11 @@ def test_the_replay_follows_the_visitor_to_another_tab_unless_pinned(
     # Now tab 1's markers are the other tab's.
     wait_until(lambda: any(n.endswith(" — Tab 1") or " — Tab 1: " in n for n in names()),
                timeout=10, what="tab 1's markers on tab 2's bar")  # fmt: skip
+    # The Activity rows of both tabs, the other tab's with its badge and name.
+    staff.get_by_role("tab", name="Activity", exact=True).click()
+    activity = staff.get_by_role("tabpanel", name="Activity")
+    activity.get_by_role("button", name=re.compile(r" — Tab 1: ")).first.wait_for(timeout=5000)
+    assert activity.locator(".session-replay-row-tab").first.inner_text() == "Tab 1"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     staff.screenshot(path=str(ARTIFACTS / "workspace-tabs-light.png"))
     staff.emulate_media(color_scheme="dark")

@@ -3,7 +3,7 @@
 // network records. Every time is a button that seeks the player there
 // (seek.js handles [data-session-replay-ts]).
 import { el } from './controls.js';
-import { clock, percent } from './entries.js';
+import { clock, percent, signedClock } from './entries.js';
 import { bytes, consoleMatches } from './records.js';
 import { entryTab } from './tabs.js';
 
@@ -38,8 +38,8 @@ function empty(panel, text) {
  * @param {number} start the player's time 0
  * @param {Record<string, string>} labels
  * @param {TabContext} [tabs] the session's tabs: another tab's rows say which
- *   (a "Tab 2" badge; the button's name ends "— Tab 2: Checkout") and count
- *   from that tab's start, where the player shows them
+ *   (a "Tab 2" badge; the button's name ends "— Tab 2: Checkout"); every
+ *   row counts on the tab shown's clock, so the list reads in one order
  * @returns {HTMLElement[]}
  */
 export function activity(panel, entries, start, labels, tabs) {
@@ -57,7 +57,7 @@ export function activity(panel, entries, start, labels, tabs) {
     const attrs = { type: 'button', class: 'session-replay-row-button', 'data-session-replay-ts': String(e.ts) };
     if (other) attrs['data-session-replay-window'] = other.window;
     const button = el(doc, 'button', attrs);
-    button.append(el(doc, 'span', { class: 'session-replay-row-time' }, clock(e.ts - (other ? other.start : start))), el(doc, 'span', { class: 'session-replay-row-kind' }, kind), el(doc, 'span', { class: 'session-replay-row-label' }, e.label));
+    button.append(el(doc, 'span', { class: 'session-replay-row-time' }, signedClock(e.ts - start)), el(doc, 'span', { class: 'session-replay-row-kind' }, kind), el(doc, 'span', { class: 'session-replay-row-label' }, e.label));
     if (other) {
       // Seen, a short badge; heard, the tab's full name at the end.
       button.append(el(doc, 'span', { class: 'session-replay-row-tab', 'aria-hidden': 'true', title: other.name }, other.name.split(':')[0]));

@@ -4,9 +4,10 @@
 // with every marked kind (entries.js isMarker) and the notes, of every tab of
 // the session (issue 13). Each marker is a button named "<Kind> at m:ss:
 // <label>" that seeks there (seek.js); another tab's marker says which tab
-// ("… — Tab 2: Checkout"), is drawn hollow and opens that tab there.
+// ("… — Tab 2: Checkout"), is drawn hollow and opens that tab there. A
+// moment outside the tab shown's span sits at the bar's end it is beyond.
 import { el } from './controls.js';
-import { clock, isMarker, markerLevel, markerName, percent } from './entries.js';
+import { isMarker, markerLevel, markerName, percent, signedClock } from './entries.js';
 import { entryTab } from './tabs.js';
 
 /** @typedef {import('./entries.js').Entry} Entry */
@@ -30,10 +31,9 @@ export function drawMarkers(nav, entries, start, end, labels, tabs) {
     // Where the moment falls on the bar of the tab shown (its ends, for a
     // moment before this tab opened or after its last event).
     li.style.left = `${percent(e.ts, start, end)}%`;
-    // The time said is the one the player shows once there: in the other
-    // tab's own clock, for another tab's marker.
-    const from = other ? other.start : start;
-    const name = markerName(e, from, labels);
+    // One clock for the bar: the tab shown's (another tab's moment before it
+    // opened counts back, "−0:05"), as the Activity rows and the slider.
+    const name = markerName(e, start, labels);
     const kind = labels[e.kind] || e.kind;
     /** @type {Record<string, string>} */
     const attrs = {
@@ -42,7 +42,7 @@ export function drawMarkers(nav, entries, start, end, labels, tabs) {
       'data-session-replay-ts': String(e.ts),
       'data-kind': e.kind,
       'aria-label': other ? `${name} — ${other.name}` : name,
-      title: `${kind} · ${clock(e.ts - from)} · ${e.label}${other ? ` · ${other.name}` : ''}`,
+      title: `${kind} · ${signedClock(e.ts - start)} · ${e.label}${other ? ` · ${other.name}` : ''}`,
     };
     if (other) attrs['data-session-replay-window'] = other.window;
     li.append(el(doc, 'button', attrs));

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -106,14 +106,36 @@ def visit(browser: Any, server: DemoServer, cookie: str) -> str:
     return sid
 
 
-def replay(browser: Any, server: DemoServer, sid: str, query: str = "", **options: Any) -> Any:
+def replay(
+    browser: Any,
+    server: DemoServer,
+    sid: str,
+    query: str = "",
+    requests: list[str] | None = None,
+    **options: Any,
+) -> Any:
+    """The replay page of `sid`, its frame up; `requests` collects the URLs of
+    the events reads it makes."""
     context = browser.new_context(**{"viewport": VIEWPORT, **options})
     staff = context.new_page()
     login(staff, server)
+    if requests is not None:
+        staff.on(
+            "request",
+            lambda request: "/events" in request.url and requests.append(request.url),
+        )
     staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{sid}/replay/{query}")
     staff.frame_locator(FRAME).locator("h1").first.wait_for()
     staff.locator(".session-replay-time").wait_for()
     return staff
+
+
+def ndjson(server: DemoServer, cookie: str, path: str) -> list[Any]:
+    request = urllib.request.Request(
+        f"{server.url}/session-replay/api/{path}", headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request) as response:
+        return [json.loads(line) for line in response.read().splitlines() if line.strip()]
 
 
 def position(staff: Any) -> int:
@@ -329,24 +351,46 @@ def test_a_note_added_in_the_form_is_a_marker_without_reload(
 def test_a_live_session_is_followed_within_seconds_of_the_visitor(
     browser: Any, server: DemoServer
 ) -> None:
-    """A visitor clicks for 20 s while staff watch: the watcher's frame shows
-    each click a few seconds after it at most, a seek back stops following
-    until "Jump to live", and the watcher is told when the visitor left."""
+    """A visitor clicks for 20 s while staff watch: the watcher joins from the
+    last full snapshot (the page loaded again) and the whole tab follows
+    behind, the frame shows each click a few seconds after it at most, a seek
+    back stops following until "Jump to live" and reaches the first page
+    load, and the watcher is told when the visitor left."""
     visitor = browser.new_context(viewport={"width": 1200, "height": 900})
     page = visitor.new_page()
     page.goto(server.url + "/")
     page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
     sid: str = page.evaluate("window.SessionReplay.sessionId")
+    page.wait_for_timeout(2500)  # the first page's events are stored
+    page.goto(server.url + "/?again=1")  # the same tab: a second full snapshot
+    page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    assert page.evaluate("window.SessionReplay.sessionId") == sid
     # The counter's digits are masked in page text (balanced mode): each click
     # also counts in an attribute, which the replay shows as it is.
     page.evaluate(
         "() => document.getElementById('counter-button').addEventListener('click', () =>"
         " { const b = document.body; b.dataset.clicks = Number(b.dataset.clicks || 0) + 1; })"
     )
-    page.wait_for_timeout(2500)  # the first batch is stored: the session exists
-    staff = replay(browser, server, sid)
+    page.wait_for_timeout(2500)  # the second page's first batch is stored
+    reads: list[str] = []
+    staff = replay(browser, server, sid, requests=reads)
     frame = staff.frame_locator(FRAME)
     staff.get_by_text("Following the visitor live.").wait_for(timeout=10_000)
+    # The join read the tab from its last full snapshot, then the whole tab.
+    starts = [parse_qs(urlparse(url).query).get("start") for url in reads]
+    assert starts[0] == ["last_snapshot"], reads
+    wait_until(lambda: len(reads) >= 2, timeout=10, what="the whole tab read behind the join")
+    later = [parse_qs(urlparse(url).query).get("start") for url in reads[1:]]
+    assert later == [None] * len(later), reads
+    # What the join read begins with the Meta and the full snapshot of the
+    # second page load (its URL), not the first.
+    cookie = server.login_cookie()
+    window = parse_qs(urlparse(reads[0]).query)["window"][0]
+    tail = ndjson(server, cookie, f"sessions/{sid}/events?window={window}&start=last_snapshot")
+    whole = ndjson(server, cookie, f"sessions/{sid}/events?window={window}")
+    assert [e["type"] for e in tail[:2]] == [4, 2]
+    assert tail[0]["data"]["href"].endswith("/?again=1")
+    assert whole[0]["data"]["href"] == server.url + "/" and len(whole) > len(tail)
     body = frame.locator("body")
     shown = lambda: body.get_attribute("data-clicks") or "0"  # noqa: E731
     lags = []
@@ -363,9 +407,18 @@ def test_a_live_session_is_followed_within_seconds_of_the_visitor(
     wait_until(lambda: offset_of(f" at {duration.inner_text()}") >= 20_000, timeout=12,
                what="the duration brought up to date")  # fmt: skip
 
-    # A seek back: the player stays there while the visitor goes on.
+    # A seek back: the player stays there while the visitor goes on; the
+    # whole tab is in, the first page load too.
     staff.get_by_role("slider", name="Position").fill("0")
     wait_until(lambda: position(staff) < 10_000, timeout=10, what="the seek back")
+    shown_url = staff.locator(".session-replay-location-url")
+    wait_until(lambda: "again" not in shown_url.inner_text(), timeout=5,
+               what="the first page load, before the snapshot joined")  # fmt: skip
+    # The player counts from the tab's first event: no marker before its start.
+    markers = staff.get_by_role("navigation", name="Markers").get_by_role("button")
+    names = [b.get_attribute("aria-label") or "" for b in markers.all()]
+    assert sum(n.startswith("Page view at ") for n in names) == 2, names
+    assert not any(" at −" in n for n in names), names
     page.click("#counter-button")
     page.wait_for_timeout(3500)
     assert position(staff) < 20_000 and shown() != "21"

@@ -9,7 +9,7 @@ import { readConfig } from './config.js';
 import { openLive } from './live.js';
 import { statusLine } from './status.js';
 import { bindSeekButtons } from './seek.js';
-import { TabLoad, eventsUrlOf } from './tabload.js';
+import { TabLoad, eventsUrlOf, fromLastSnapshot } from './tabload.js';
 import { Workspace } from './workspace.js';
 
 // Room under the frame for the marker bar and the controls (player.css).
@@ -33,8 +33,15 @@ async function main() {
   let liveState = '';
   /** @type {TabLoad | null} the tab shown */
   let current = null;
-  /** @param {string} url @param {import('./view.js').Player | null} previous */
-  const load = (url, previous) => new TabLoad({ url, root, workspace, setStatus, fit, live, liveState: () => liveState, previous });
+  /** @type {TabLoad | null} the whole tab, read behind one joined at its last snapshot */
+  let backfill = null;
+  /**
+   * @param {string} url
+   * @param {import('./view.js').Player | null} previous
+   * @param {Partial<import('./tabload.js').TabLoadOptions>} [more]
+   */
+  const load = (url, previous, more = {}) =>
+    new TabLoad({ url, root, workspace, setStatus, fit, live, liveState: () => liveState, previous, ...more });
 
   bindSeekButtons(
     document,
@@ -51,6 +58,7 @@ async function main() {
       win: () => workspace.cfg.window || firstWindow,
       onEvents(events) {
         if (current) current.live(events);
+        if (backfill) backfill.live(events);
       },
       onState(state) {
         liveState = state;
@@ -59,6 +67,8 @@ async function main() {
     });
   }
   workspace.loadTab = (win) => {
+    if (backfill) backfill.stop();
+    backfill = null;
     const previous = current ? current.stop() : null;
     current = load(eventsUrlOf(eventsUrl, win, location.href), previous);
     current.run();
@@ -68,8 +78,24 @@ async function main() {
   // Reading the stored events only once the socket is subscribed means no
   // batch falls between the two.
   await subscribed;
-  current = load(eventsUrl, null);
-  await current.run();
+  // Joining an active session at its live edge: the tab from its last full
+  // snapshot, then the rest behind it.
+  const join = !!(live && workspace.edge && workspace.edge.following);
+  const first = load(join ? fromLastSnapshot(eventsUrl, location.href) : eventsUrl, null);
+  current = first;
+  await first.run();
+  if (!join || current !== first || !first.player || first.failed) return;
+  const whole = load(eventsUrl, null, {
+    swap: true,
+    onSwap() {
+      const joined = current;
+      current = whole;
+      backfill = null;
+      return joined ? joined.stop() : null;
+    },
+  });
+  backfill = whole;
+  await whole.run();
 }
 
 main().catch((err) => {

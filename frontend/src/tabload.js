@@ -3,6 +3,10 @@
 // replay page makes one for the tab it opens with and one more each time the
 // replay goes on in another tab (workspace.js switchTab), in place: the
 // previous player stays on screen, paused, until the next one is up.
+// Joining an active session reads the tab from its last full snapshot only
+// (?start=last_snapshot), so the live edge shows at once; a second load then
+// reads the whole tab in the background and swaps its player in at the same
+// moment (`swap`), so a seek back finds the earlier events.
 import { StoredEvents } from './live.js';
 import { progressText } from './status.js';
 import { fetchLines } from './stream.js';
@@ -25,6 +29,17 @@ export function eventsUrlOf(eventsUrl, win, base) {
 }
 
 /**
+ * The events URL read from the last full snapshot on (with its Meta).
+ * @param {string} eventsUrl
+ * @param {string} base location.href
+ */
+export function fromLastSnapshot(eventsUrl, base) {
+  const u = new URL(eventsUrl, base);
+  u.searchParams.set('start', 'last_snapshot');
+  return u.pathname + u.search;
+}
+
+/**
  * @typedef {Object} TabLoadOptions
  * @property {string} url the tab's events URL
  * @property {HTMLElement} root the player's container
@@ -34,6 +49,9 @@ export function eventsUrlOf(eventsUrl, win, base) {
  * @property {boolean} live an active session with a live socket: its frames come to live()
  * @property {() => '' | 'on' | 'off'} liveState
  * @property {Player | null} previous the player shown until this one is up
+ * @property {boolean} [swap] the whole tab behind a player joined at its last
+ *   snapshot: mounted only once every event is in, in place of that one
+ * @property {() => Player | null} [onSwap] told of the swap; gives the player it replaces
  */
 
 export class TabLoad {
@@ -50,6 +68,12 @@ export class TabLoad {
     this.abort = new AbortController();
     this.timeline = new Timeline(() => {
       if (this.stopped) return;
+      // A swap waits for every event: the player shown plays on meanwhile.
+      if (o.swap && !this.finished) return;
+      if (o.swap) {
+        o.workspace.beginSwap();
+        if (o.onSwap) this.previous = o.onSwap();
+      }
       const events = this.timeline.begin();
       o.workspace.addEvents(events);
       this.dropPrevious();
@@ -110,7 +134,7 @@ export class TabLoad {
 
   async run() {
     const { setStatus, workspace } = this.o;
-    setStatus('Loading…');
+    if (!this.o.swap) setStatus('Loading…');
     /** @type {typeof fetch} */
     const fetchImpl = (input, init) => fetch(input, { ...init, signal: this.abort.signal });
     try {
@@ -123,7 +147,7 @@ export class TabLoad {
             if (this.stored) this.stored.add(e);
           }
           this.append();
-          if (!done) this.progress(false);
+          if (!done && !this.o.swap) this.progress(false);
         },
         fetchImpl
       );
@@ -131,6 +155,7 @@ export class TabLoad {
       if (this.stopped) return; // replaced by another tab: not an error
       this.liveQueue = [];
       this.failed = true; // live frames are of no use without the start of the recording
+      if (this.o.swap) return; // the player joined at the last snapshot plays on
       return setStatus(`Could not load the recording: ${(err && /** @type {Error} */ (err).message) || err}`, true);
     }
     if (this.stopped) return;
@@ -141,7 +166,8 @@ export class TabLoad {
       queue.forEach((e) => this.acceptLive(e));
     }
     const count = this.timeline.count;
-    if (!this.player && count >= 2) this.timeline.onReady(); // no Meta + FullSnapshot pair: play what there is
+    if (!this.player && count >= 2) this.timeline.onReady(); // no Meta + FullSnapshot pair (or a swap): play what there is
+    if (this.o.swap && !this.player) return;
     if (!count) return setStatus('No events recorded yet');
     if (!this.player) return setStatus(`${count} event recorded: not enough to replay yet`);
     this.append();

@@ -90,6 +90,11 @@ export class Workspace {
     this.loadTab = null;
     this.bound = false; // the controls and keys, bound with the first player
     this.liveStarted = false;
+    // A player of the whole tab is taking over from one joined at its last
+    // snapshot: the events it is given are not new (the live edge is not moved).
+    this.swapping = false;
+    // A joined session whose visitor had left: the whole tab plays from its start.
+    this.fromStart = false;
     /** @type {number | null} the ?t= last written (null: none) */
     this.urlOffset = -1;
     /** @type {HTMLElement[]} */
@@ -136,7 +141,7 @@ export class Workspace {
       this.events.push(e);
       if (e.type === META) this.metas.push(e);
     }
-    if (this.edge) this.edge.arrive(events);
+    if (this.edge && !this.swapping) this.edge.arrive(events);
     if (this.loaded) {
       this.scheduleRedraw();
       // The player takes appended events a microtask later: follow after it.
@@ -161,6 +166,7 @@ export class Workspace {
   done() {
     this.loaded = true;
     this.switching = false;
+    this.swapping = false;
     if (this.edge) this.startLive();
     if (this.player && this.pendingStart !== null) {
       const t = Math.min(this.pendingStart, this.total);
@@ -255,6 +261,7 @@ export class Workspace {
       // Still Active by its last activity, but the visitor left the page: a
       // replay from the start, as for any finished session.
       edge.following = false;
+      this.fromStart = true;
       this.player.play();
     }
     if (edge.following) this.follow();
@@ -454,6 +461,25 @@ export class Workspace {
   chooseTab(win, ts, play) {
     if (win !== this.cfg.window) this.held = windowAt(this.timeline, ts);
     this.switchTab(win, ts, play);
+  }
+
+  /**
+   * The tab's every event is in a new player, which replaces the one that
+   * joined it at its last full snapshot (tabload.js): it starts where that
+   * one is (at the live edge, when following), as it was, playing or not.
+   */
+  beginSwap() {
+    const following = !!(this.edge && this.edge.following);
+    const at = this.fromStart ? 0 : this.start + this.current;
+    this.startAt = following ? null : { ts: at, play: this.playing || this.fromStart };
+    this.fromStart = false;
+    if (this.player) this.player.pause();
+    this.player = null;
+    this.swapping = true;
+    this.events = [];
+    this.metas = [];
+    this.loaded = false;
+    this.pendingStart = null;
   }
 
   /** The tab switcher above the player marks the tab shown. @param {string} win */

@@ -419,15 +419,16 @@ export class Workspace {
    * @param {string} win
    * @param {number} ts
    * @param {boolean} play
+   * @returns {boolean} false: no such tab, or the player is not up yet
    */
   switchTab(win, ts, play) {
     const tabs = this.cfg.tabs || [];
-    if (!tabs.some((t) => t.window === win)) return;
+    if (!tabs.some((t) => t.window === win) || !this.player) return false;
     if (win === this.cfg.window) {
-      if (this.player) this.player.goto(Math.max(0, Math.min(this.total, ts - this.start)), play);
-      return;
+      this.player.goto(Math.max(0, Math.min(this.total, ts - this.start)), play);
+      return true;
     }
-    if (!this.loadTab) return;
+    if (!this.loadTab) return false;
     this.switching = true;
     this.startAt = { ts, play };
     if (this.player) this.player.pause(); // shown, still, until the next one is up
@@ -449,6 +450,7 @@ export class Workspace {
     this.markTab(win);
     this.writeUrl(this.current);
     this.loadTab(win);
+    return true;
   }
 
   /**
@@ -457,10 +459,13 @@ export class Workspace {
    * @param {string} win
    * @param {number} ts
    * @param {boolean} play
+   * @returns {boolean} as switchTab
    */
   chooseTab(win, ts, play) {
-    if (win !== this.cfg.window) this.held = windowAt(this.timeline, ts);
-    this.switchTab(win, ts, play);
+    const held = win !== this.cfg.window ? windowAt(this.timeline, ts) : this.held;
+    if (!this.switchTab(win, ts, play)) return false;
+    this.held = held;
+    return true;
   }
 
   /**

@@ -417,8 +417,8 @@ def summary_context(
 ) -> dict[str, Any]:
     """The summary block of the replay page: each sentence with the moment it
     cites first, ``ts`` to seek to and ``offset`` as the player counts it (from
-    its tab's first event); ``tab``, that tab's number, when it is not the tab
-    shown. A summary that cannot be made leaves the block empty: the replay
+    its tab's first event); ``window`` its tab, and ``tab`` that tab's number
+    when it is not the tab shown. A summary that cannot be made leaves the block empty: the replay
     page is served anyway."""
     try:
         summary, digest = summary_with_digest(session)
@@ -437,7 +437,10 @@ def summary_context(
                 start = min(starts.values(), default=line.ts)
             shown["ts"] = line.ts
             shown["offset"] = human_duration(max(0, line.ts - start))
+            if tab in windows:
+                # The player opens the tab in place (seek.js), from whichever shown.
+                shown["window"] = tab
             if tab != window and tab in windows:
-                shown["tab"], shown["window"] = windows.index(tab) + 1, tab
+                shown["tab"] = windows.index(tab) + 1
         sentences.append(shown)
     return {"summary": summary, "summary_sentences": sentences}

@@ -493,6 +493,7 @@ def test_the_replay_follows_the_visitor_to_another_tab_unless_pinned(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     staff.screenshot(path=str(ARTIFACTS / "workspace-tabs-light.png"))
     staff.emulate_media(color_scheme="dark")
+    staff.wait_for_timeout(300)  # the admin's links fade to their colour
     staff.screenshot(path=str(ARTIFACTS / "workspace-tabs-dark.png"))
     staff.emulate_media(color_scheme="light")
 

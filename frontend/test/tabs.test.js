@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SWITCH_AFTER_MS, entryTab, offsetIn, otherTab, switchTo, tabLink, tabName, windowAt } from '../src/tabs.js';
-import { eventsUrlOf } from '../src/tabload.js';
+import { eventsUrlOf, fromLastSnapshot } from '../src/tabload.js';
 
 const tabs = [
   { window: 'a', start: 1000 },
@@ -102,4 +102,9 @@ test("a session moment as an offset in a tab's player, never before its start", 
 test("another tab's events URL: the page's own with ?window= set", () => {
   assert.equal(eventsUrlOf('/api/sessions/1/events?window=a', 'b', 'https://x.test/replay/'), '/api/sessions/1/events?window=b');
   assert.equal(eventsUrlOf('/api/sessions/1/events', 'b', 'https://x.test/replay/'), '/api/sessions/1/events?window=b');
+});
+
+test('joining live reads the tab shown from its last full snapshot', () => {
+  assert.equal(fromLastSnapshot('/api/sessions/1/events?window=a', 'https://x.test/replay/'), '/api/sessions/1/events?window=a&start=last_snapshot');
+  assert.equal(fromLastSnapshot('/api/sessions/1/events', 'https://x.test/replay/'), '/api/sessions/1/events?start=last_snapshot');
 });

@@ -106,14 +106,36 @@ def visit(browser: Any, server: DemoServer, cookie: str) -> str:
     return sid
 
 
-def replay(browser: Any, server: DemoServer, sid: str, query: str = "", **options: Any) -> Any:
+def replay(
+    browser: Any,
+    server: DemoServer,
+    sid: str,
+    query: str = "",
+    requests: list[str] | None = None,
+    **options: Any,
+) -> Any:
+    """The replay page of `sid`, its frame up; `requests` collects the URLs of
+    the events reads it makes."""
     context = browser.new_context(**{"viewport": VIEWPORT, **options})
     staff = context.new_page()
     login(staff, server)
+    if requests is not None:
+        staff.on(
+            "request",
+            lambda request: "/events" in request.url and requests.append(request.url),
+        )
     staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{sid}/replay/{query}")
     staff.frame_locator(FRAME).locator("h1").first.wait_for()
     staff.locator(".session-replay-time").wait_for()
     return staff
+
+
+def ndjson(server: DemoServer, cookie: str, path: str) -> list[Any]:
+    request = urllib.request.Request(
+        f"{server.url}/session-replay/api/{path}", headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request) as response:
+        return [json.loads(line) for line in response.read().splitlines() if line.strip()]
 
 
 def position(staff: Any) -> int:
@@ -329,24 +351,46 @@ def test_a_note_added_in_the_form_is_a_marker_without_reload(
 def test_a_live_session_is_followed_within_seconds_of_the_visitor(
     browser: Any, server: DemoServer
 ) -> None:
-    """A visitor clicks for 20 s while staff watch: the watcher's frame shows
-    each click a few seconds after it at most, a seek back stops following
-    until "Jump to live", and the watcher is told when the visitor left."""
+    """A visitor clicks for 20 s while staff watch: the watcher joins from the
+    last full snapshot (the page loaded again) and the whole tab follows
+    behind, the frame shows each click a few seconds after it at most, a seek
+    back stops following until "Jump to live" and reaches the first page
+    load, and the watcher is told when the visitor left."""
     visitor = browser.new_context(viewport={"width": 1200, "height": 900})
     page = visitor.new_page()
     page.goto(server.url + "/")
     page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
     sid: str = page.evaluate("window.SessionReplay.sessionId")
+    page.wait_for_timeout(2500)  # the first page's events are stored
+    page.goto(server.url + "/?again=1")  # the same tab: a second full snapshot
+    page.wait_for_function("() => window.SessionReplay && window.SessionReplay.sessionId")
+    assert page.evaluate("window.SessionReplay.sessionId") == sid
     # The counter's digits are masked in page text (balanced mode): each click
     # also counts in an attribute, which the replay shows as it is.
     page.evaluate(
         "() => document.getElementById('counter-button').addEventListener('click', () =>"
         " { const b = document.body; b.dataset.clicks = Number(b.dataset.clicks || 0) + 1; })"
     )
-    page.wait_for_timeout(2500)  # the first batch is stored: the session exists
-    staff = replay(browser, server, sid)
+    page.wait_for_timeout(2500)  # the second page's first batch is stored
+    reads: list[str] = []
+    staff = replay(browser, server, sid, requests=reads)
     frame = staff.frame_locator(FRAME)
     staff.get_by_text("Following the visitor live.").wait_for(timeout=10_000)
+    # The join read the tab from its last full snapshot, then the whole tab.
+    starts = [parse_qs(urlparse(url).query).get("start") for url in reads]
+    assert starts[0] == ["last_snapshot"], reads
+    wait_until(lambda: len(reads) >= 2, timeout=10, what="the whole tab read behind the join")
+    later = [parse_qs(urlparse(url).query).get("start") for url in reads[1:]]
+    assert later == [None] * len(later), reads
+    # What the join read begins with the Meta and the full snapshot of the
+    # second page load (its URL), not the first.
+    cookie = server.login_cookie()
+    window = parse_qs(urlparse(reads[0]).query)["window"][0]
+    tail = ndjson(server, cookie, f"sessions/{sid}/events?window={window}&start=last_snapshot")
+    whole = ndjson(server, cookie, f"sessions/{sid}/events?window={window}")
+    assert [e["type"] for e in tail[:2]] == [4, 2]
+    assert tail[0]["data"]["href"].endswith("/?again=1")
+    assert whole[0]["data"]["href"] == server.url + "/" and len(whole) > len(tail)
     body = frame.locator("body")
     shown = lambda: body.get_attribute("data-clicks") or "0"  # noqa: E731
     lags = []
@@ -363,9 +407,18 @@ def test_a_live_session_is_followed_within_seconds_of_the_visitor(
     wait_until(lambda: offset_of(f" at {duration.inner_text()}") >= 20_000, timeout=12,
                what="the duration brought up to date")  # fmt: skip
 
-    # A seek back: the player stays there while the visitor goes on.
+    # A seek back: the player stays there while the visitor goes on; the
+    # whole tab is in, the first page load too.
     staff.get_by_role("slider", name="Position").fill("0")
     wait_until(lambda: position(staff) < 10_000, timeout=10, what="the seek back")
+    shown_url = staff.locator(".session-replay-location-url")
+    wait_until(lambda: "again" not in shown_url.inner_text(), timeout=5,
+               what="the first page load, before the snapshot joined")  # fmt: skip
+    # The player counts from the tab's first event: no marker before its start.
+    markers = staff.get_by_role("navigation", name="Markers").get_by_role("button")
+    names = [b.get_attribute("aria-label") or "" for b in markers.all()]
+    assert sum(n.startswith("Page view at ") for n in names) == 2, names
+    assert not any(" at −" in n for n in names), names
     page.click("#counter-button")
     page.wait_for_timeout(3500)
     assert position(staff) < 20_000 and shown() != "21"
@@ -383,8 +436,11 @@ def test_a_live_session_is_followed_within_seconds_of_the_visitor(
 def test_the_replay_follows_the_visitor_to_another_tab_unless_pinned(
     browser: Any, server: DemoServer
 ) -> None:
-    """One session, two tabs: playing the first, the replay opens the second at
-    the moment the visitor went on there; with "Pin this tab" it stays."""
+    """One session, two tabs: the bar shows both tabs' markers, each named by
+    its tab; playing the first, the replay goes on in the second at the moment
+    the visitor did, in place (no page load: a value set on the page before
+    survives) with the URL kept on the tab; with "Pin this tab" it stays, and
+    another tab's marker opens that tab there."""
     visitor = browser.new_context(viewport={"width": 1200, "height": 900})
     first = visitor.new_page()
     first.goto(server.url + "/")
@@ -405,16 +461,62 @@ def test_the_replay_follows_the_visitor_to_another_tab_unless_pinned(
     home, products = views[0]["window"], views[-1]["window"]
     assert home != products
     staff = replay(browser, server, sid, f"?window={home}")
-    staff.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("window") == [products],
-                       timeout=20_000)  # fmt: skip
-    assert 0 <= int(parse_qs(urlparse(staff.url).query)["t"][0]) <= 4000
+    staff.evaluate("window.__marker = 'set before the switch'")
+    markers = staff.get_by_role("navigation", name="Markers").get_by_role("button")
+
+    def names() -> list[str]:
+        return [b.get_attribute("aria-label") or "" for b in markers.all()]
+
+    # The other tab's page view is on the bar, named by its tab and page title.
+    products_title = views[-1]["label"]
+    wait_until(lambda: any(n.startswith("Page view") and n.endswith(f" — Tab 2: {products_title}")
+                           for n in names()), timeout=10, what="tab 2's markers")  # fmt: skip
+    assert any(" — Tab" not in n for n in names())  # the tab shown's own, unlabelled
+
+    # The page's own location: history.replaceState keeps it current, which
+    # Playwright's page.url does not follow.
+    query = lambda: parse_qs(staff.evaluate("location.search").lstrip("?"))  # noqa: E731
+    wait_until(lambda: query().get("window") == [products], timeout=20, what="the switch")
+    assert 0 <= int(query()["t"][0]) <= 6000
     staff.frame_locator(FRAME).locator("#product-list").wait_for(timeout=10_000)
-    back = staff.get_by_role("navigation", name="Browser tabs of this session").get_by_role("link")
-    back.first.click()  # the first tab again, pinned this time
+    assert staff.evaluate("window.__marker") == "set before the switch"  # no navigation
+    tabs = staff.get_by_role("navigation", name="Browser tabs of this session")
+    assert tabs.locator('[aria-current="page"]').inner_text().startswith("Tab 2")
+    # Now tab 1's markers are the other tab's.
+    wait_until(lambda: any(n.endswith(" — Tab 1") or " — Tab 1: " in n for n in names()),
+               timeout=10, what="tab 1's markers on tab 2's bar")  # fmt: skip
+    # The Activity rows of both tabs, the other tab's with its badge and name.
+    staff.get_by_role("tab", name="Activity", exact=True).click()
+    activity = staff.get_by_role("tabpanel", name="Activity")
+    activity.get_by_role("button", name=re.compile(r" — Tab 1: ")).first.wait_for(timeout=5000)
+    assert activity.locator(".session-replay-row-tab").first.inner_text() == "Tab 1"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    staff.screenshot(path=str(ARTIFACTS / "workspace-tabs-light.png"))
+    staff.emulate_media(color_scheme="dark")
+    staff.wait_for_timeout(300)  # the admin's links fade to their colour
+    staff.screenshot(path=str(ARTIFACTS / "workspace-tabs-dark.png"))
+    staff.emulate_media(color_scheme="light")
+
+    # The first tab again, in place, at the same moment; the watcher's choice
+    # holds although the visitor was in the other tab then.
+    tabs.get_by_role("link").first.click()
+    wait_until(lambda: query().get("window") == [home], timeout=10, what="tab 1 again")
     staff.frame_locator(FRAME).locator("h1").first.wait_for()
-    staff.get_by_role("checkbox", name="Pin this tab").check()
-    pinned = staff.url
-    assert "pin=1" in pinned
+    staff.wait_for_timeout(1500)
+    assert query().get("window") == [home]
+    staff.get_by_role("checkbox", name="Pin this tab").check()  # pinned, from the start
+    assert query().get("pin") == ["1"]
+    staff.get_by_role("slider", name="Position").fill("0")
+    if staff.get_by_role("button", name="Play", exact=True).count():
+        staff.get_by_role("button", name="Play", exact=True).click()
     staff.wait_for_timeout(5000)  # past the moment the visitor went on in the other tab
-    assert staff.url == pinned
+    assert query().get("window") == [home] and query().get("pin") == ["1"]
+    assert staff.evaluate("window.__marker") == "set before the switch"
+
+    # Another tab's marker: that tab, at that moment.
+    other = next(n for n in names() if n.startswith("Page view") and " — Tab 2" in n)
+    staff.get_by_role("button", name=other, exact=True).click()
+    wait_until(lambda: query().get("window") == [products], timeout=10, what="the marker's tab")
+    staff.frame_locator(FRAME).locator("#product-list").wait_for(timeout=10_000)
+    assert staff.evaluate("window.__marker") == "set before the switch"
     staff.context.close()

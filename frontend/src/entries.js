@@ -68,6 +68,15 @@ export function clock(ms) {
 }
 
 /**
+ * A time on the clock of the tab shown, which another tab's moment may fall
+ * before (that tab opened first): "−0:05" then, else as clock() prints it.
+ * @param {number} ms
+ */
+export function signedClock(ms) {
+  return ms <= -1000 ? `−${clock(-ms)}` : clock(ms);
+}
+
+/**
  * The accessible name of a marker: "<Kind> at m:ss: <label>".
  * @param {Entry} e
  * @param {number} startTime the player's time 0, epoch ms
@@ -75,7 +84,7 @@ export function clock(ms) {
  */
 export function markerName(e, startTime, labels) {
   const kind = labels[e.kind] || e.kind;
-  return `${kind} at ${clock(e.ts - startTime)}: ${e.label}`;
+  return `${kind} at ${signedClock(e.ts - startTime)}: ${e.label}`;
 }
 
 /**

@@ -3,11 +3,13 @@
 // network records. Every time is a button that seeks the player there
 // (seek.js handles [data-session-replay-ts]).
 import { el } from './controls.js';
-import { clock, percent } from './entries.js';
+import { clock, percent, signedClock } from './entries.js';
 import { bytes, consoleMatches } from './records.js';
+import { entryTab } from './tabs.js';
 
 /** @typedef {import('./entries.js').Entry} Entry */
 /** @typedef {import('./records.js').ConsoleRecord} ConsoleRecord */
+/** @typedef {import('./tabs.js').TabContext} TabContext */
 /** @typedef {import('./records.js').NetworkRecord} NetworkRecord */
 
 /**
@@ -35,20 +37,32 @@ function empty(panel, text) {
  * @param {Entry[]} entries
  * @param {number} start the player's time 0
  * @param {Record<string, string>} labels
+ * @param {TabContext} [tabs] the session's tabs: another tab's rows say which
+ *   (a "Tab 2" badge; the button's name ends "— Tab 2: Checkout"); every
+ *   row counts on the tab shown's clock, so the list reads in one order
  * @returns {HTMLElement[]}
  */
-export function activity(panel, entries, start, labels) {
+export function activity(panel, entries, start, labels, tabs) {
   if (!entries.length) {
-    empty(panel, 'Nothing happened on the timeline of this tab.');
+    empty(panel, tabs && tabs.tabs.length > 1 ? 'Nothing happened on the timeline of this session.' : 'Nothing happened on the timeline of this tab.');
     return [];
   }
   const doc = panel.ownerDocument;
   const list = el(doc, 'ol', { class: 'session-replay-activity' });
   const rows = entries.map((e) => {
     const kind = labels[e.kind] || e.kind;
-    const li = el(doc, 'li', { class: `session-replay-row session-replay-level-${e.level || 'info'}` });
-    const button = el(doc, 'button', { type: 'button', class: 'session-replay-row-button', 'data-session-replay-ts': String(e.ts) });
-    button.append(el(doc, 'span', { class: 'session-replay-row-time' }, clock(e.ts - start)), el(doc, 'span', { class: 'session-replay-row-kind' }, kind), el(doc, 'span', { class: 'session-replay-row-label' }, e.label));
+    const other = entryTab(e, tabs);
+    const li = el(doc, 'li', { class: `session-replay-row session-replay-level-${e.level || 'info'}${other ? ' session-replay-row--other' : ''}` });
+    /** @type {Record<string, string>} */
+    const attrs = { type: 'button', class: 'session-replay-row-button', 'data-session-replay-ts': String(e.ts) };
+    if (other) attrs['data-session-replay-window'] = other.window;
+    const button = el(doc, 'button', attrs);
+    button.append(el(doc, 'span', { class: 'session-replay-row-time' }, signedClock(e.ts - start)), el(doc, 'span', { class: 'session-replay-row-kind' }, kind), el(doc, 'span', { class: 'session-replay-row-label' }, e.label));
+    if (other) {
+      // Seen, a short badge; heard, the tab's full name at the end.
+      button.append(el(doc, 'span', { class: 'session-replay-row-tab', 'aria-hidden': 'true', title: other.name }, other.name.split(':')[0]));
+      button.append(el(doc, 'span', { class: 'visually-hidden' }, ` — ${other.name}`));
+    }
     li.append(button);
     list.append(li);
     return li;

@@ -9,7 +9,9 @@ const SUBSCRIBE_WAIT_MS = 3000;
 /**
  * @typedef {Object} LiveOptions
  * @property {string} url the live socket's path or URL
- * @property {string | null} win only this window's batches are kept (null: all)
+ * @property {string | null | (() => string | null)} win only this window's
+ *   batches are kept (null: all); a function names the window shown now, which
+ *   changes when the replay goes on in another tab
  * @property {(events: unknown[]) => void} onEvents
  * @property {(state: 'on' | 'off') => void} onState
  * @property {new (url: string) => WebSocket} [Socket] the WebSocket class (tests pass a fake)
@@ -40,7 +42,8 @@ export function openLive(o) {
     if (typeof m.data === 'string') return;
     try {
       const f = decode(new Uint8Array(m.data));
-      if (f && f.t === 'events' && Array.isArray(f.events) && (!o.win || f.win === o.win)) o.onEvents(f.events);
+      const win = typeof o.win === 'function' ? o.win() : o.win;
+      if (f && f.t === 'events' && Array.isArray(f.events) && (!win || f.win === win)) o.onEvents(f.events);
     } catch (e) {
       /* a frame we cannot read: skip it */
     }

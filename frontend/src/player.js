@@ -1,15 +1,15 @@
 // Admin replay page: streams a session's events (NDJSON, one rrweb event per
 // line) and plays them with rrweb-player, starting as soon as the first
-// snapshot is in and appending the rest while it arrives. For an active
-// session with a `liveUrl`, batches stored later arrive over a WebSocket.
+// snapshot is in and appending the rest while it arrives (tabload.js). For an
+// active session with a `liveUrl`, batches stored later arrive over a
+// WebSocket. A session of several tabs plays one at a time; the replay goes
+// on in another in place, with a new player (workspace.js switchTab).
 // This file only wires the modules together.
 import { readConfig } from './config.js';
-import { StoredEvents, openLive } from './live.js';
-import { progressText, statusLine } from './status.js';
-import { fetchLines } from './stream.js';
+import { openLive } from './live.js';
+import { statusLine } from './status.js';
 import { bindSeekButtons } from './seek.js';
-import { Timeline } from './timeline.js';
-import { appendEvents, mountPlayer } from './view.js';
+import { TabLoad, eventsUrlOf, fromLastSnapshot } from './tabload.js';
 import { Workspace } from './workspace.js';
 
 // Room under the frame for the marker bar and the controls (player.css).
@@ -21,100 +21,81 @@ async function main() {
   const setStatus = statusLine(root);
   const cfg = readConfig('session-replay-player-config');
   if (!cfg || !cfg.eventsUrl) return setStatus('Player configuration is missing.', true);
-  const live = !!cfg.live;
+  const eventsUrl = cfg.eventsUrl;
+  const live = !!cfg.live && !!cfg.liveUrl;
   const workspace = new Workspace(document, cfg);
+  const firstWindow = new URL(eventsUrl, location.href).searchParams.get('window');
 
-  /** @type {import('./view.js').Player | null} */
-  let player = null;
   // The frame takes what the window has left above the controls, so they
   // stay in view without scrolling.
   const fit = () => innerHeight - (root.getBoundingClientRect().top + scrollY) - BELOW_FRAME_PX;
-  const timeline = new Timeline(() => {
-    const events = timeline.begin();
-    workspace.addEvents(events);
-    player = mountPlayer(root, events, timeline.meta, { controller: false, fit });
-    workspace.attach(player);
-  });
-  bindSeekButtons(document, () => player);
-
-  const append = () => {
-    if (!player) return;
-    const later = timeline.takeLater();
-    workspace.addEvents(later);
-    appendEvents(player, later);
-  };
-
-  // Live frames wait until the NDJSON is in (liveQueue); then each live event
-  // that duplicates a stored one is skipped (StoredEvents).
-  /** @type {unknown[] | null} */
-  let liveQueue = null;
-  /** @type {StoredEvents | null} NDJSON events, in live mode only */
-  let stored = null;
   /** @type {'' | 'on' | 'off'} */
   let liveState = '';
-  let finished = false;
-  let failed = false;
+  /** @type {TabLoad | null} the tab shown */
+  let current = null;
+  /** @type {TabLoad | null} the whole tab, read behind one joined at its last snapshot */
+  let backfill = null;
+  /**
+   * @param {string} url
+   * @param {import('./view.js').Player | null} previous
+   * @param {Partial<import('./tabload.js').TabLoadOptions>} [more]
+   */
+  const load = (url, previous, more = {}) =>
+    new TabLoad({ url, root, workspace, setStatus, fit, live, liveState: () => liveState, previous, ...more });
 
-  /** @param {boolean} done */
-  const progress = (done) =>
-    setStatus(progressText({ count: timeline.count, bad: timeline.bad, done, live, liveState }));
-
-  /** @param {unknown} e */
-  const acceptLive = (e) => {
-    if (!(stored && stored.takeDuplicate(e))) timeline.accept(e);
-  };
+  bindSeekButtons(
+    document,
+    () => (current ? current.player : null),
+    // Another tab's marker or row: that tab, at that moment, paused there.
+    (win, ts) => workspace.chooseTab(win, ts, false)
+  );
 
   let subscribed = null;
-  if (live && cfg.liveUrl) {
-    liveQueue = [];
-    stored = new StoredEvents();
+  if (live) {
     subscribed = openLive({
       url: cfg.liveUrl,
-      win: new URL(cfg.eventsUrl, location.href).searchParams.get('window'),
+      // Only the tab shown's batches; every tab's entries come with the timeline.
+      win: () => workspace.cfg.window || firstWindow,
       onEvents(events) {
-        if (failed) return;
-        if (liveQueue) return void liveQueue.push(...events);
-        events.forEach(acceptLive);
-        append();
-        progress(true);
+        if (current) current.live(events);
+        if (backfill) backfill.live(events);
       },
       onState(state) {
         liveState = state;
-        if (finished && timeline.count) progress(true);
+        if (current) current.stateChanged();
       },
     });
   }
+  workspace.loadTab = (win) => {
+    if (backfill) backfill.stop();
+    backfill = null;
+    const previous = current ? current.stop() : null;
+    current = load(eventsUrlOf(eventsUrl, win, location.href), previous);
+    current.run();
+  };
 
   setStatus('Loading…');
-  try {
-    await subscribed;
-    await fetchLines(cfg.eventsUrl, (lines, done) => {
-      for (const line of lines) {
-        const e = timeline.line(line);
-        if (stored) stored.add(e);
-      }
-      append();
-      if (!done) progress(false);
-    });
-  } catch (err) {
-    liveQueue = [];
-    failed = true; // live frames are of no use without the start of the recording
-    return setStatus(`Could not load the recording: ${(err && /** @type {Error} */ (err).message) || err}`, true);
-  }
-
-  finished = true;
-  if (liveQueue) {
-    const queue = liveQueue;
-    liveQueue = null;
-    queue.forEach(acceptLive);
-  }
-  const count = timeline.count;
-  if (!player && count >= 2) timeline.onReady(); // no Meta + FullSnapshot pair: play what there is
-  if (!count) return setStatus('No events recorded yet');
-  if (!player) return setStatus(`${count} event recorded: not enough to replay yet`);
-  append();
-  workspace.done();
-  progress(true);
+  // Reading the stored events only once the socket is subscribed means no
+  // batch falls between the two.
+  await subscribed;
+  // Joining an active session at its live edge: the tab from its last full
+  // snapshot, then the rest behind it.
+  const join = !!(live && workspace.edge && workspace.edge.following);
+  const first = load(join ? fromLastSnapshot(eventsUrl, location.href) : eventsUrl, null);
+  current = first;
+  await first.run();
+  if (!join || current !== first || !first.player || first.failed) return;
+  const whole = load(eventsUrl, null, {
+    swap: true,
+    onSwap() {
+      const joined = current;
+      current = whole;
+      backfill = null;
+      return joined ? joined.stop() : null;
+    },
+  });
+  backfill = whole;
+  await whole.run();
 }
 
 main().catch((err) => {

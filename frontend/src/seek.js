@@ -14,8 +14,12 @@ export const offsetOf = (ts, startTime) => Math.max(0, ts - startTime);
 /**
  * @param {Document} doc
  * @param {() => Seekable | null} player null until the player is up
+ * @param {(win: string, ts: number) => boolean} [otherTab] a button of a
+ *   tab's moment (data-session-replay-window): that tab is opened there, in
+ *   place (a link's own navigation then does not happen); false when it cannot
+ *   be, and a button seeks the player shown
  */
-export function bindSeekButtons(doc, player) {
+export function bindSeekButtons(doc, player, otherTab) {
   doc.addEventListener('click', (e) => {
     const target = /** @type {Element | null} */ (e.target);
     const button = target && target.closest ? target.closest('[data-session-replay-ts]') : null;
@@ -23,6 +27,9 @@ export function bindSeekButtons(doc, player) {
     if (!button || !p) return;
     const ts = Number(button.getAttribute('data-session-replay-ts'));
     if (!isFinite(ts)) return;
+    const win = button.getAttribute('data-session-replay-window');
+    if (win && otherTab && otherTab(win, ts)) return void e.preventDefault();
+    if (button.tagName === 'A') return; // a link to another tab: it opens it
     p.goto(offsetOf(ts, p.getReplayer().getMetaData().startTime), false);
   });
 }

@@ -4,7 +4,7 @@ import { canvasReplay } from './canvas.js';
 
 /** @typedef {import('@rrweb/types').eventWithTime} RrwebEvent */
 // rrweb-player is a Svelte component; its typings leave out Svelte's $set.
-/** @typedef {rrwebPlayer & {$set(props: Record<string, unknown>): void}} Player */
+/** @typedef {rrwebPlayer & {$set(props: Record<string, unknown>): void, $destroy(): void}} Player */
 
 const CONTROLLER_PX = 80; // rrweb-player's controller bar height
 const RESIZE_DEBOUNCE_MS = 100;
@@ -64,14 +64,36 @@ export function mountPlayer(root, events, meta, options = {}) {
   );
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pendingResize;
-  addEventListener('resize', () => {
+  const resize = () => {
     clearTimeout(pendingResize);
     pendingResize = setTimeout(() => {
       player.$set(size());
       player.triggerResize();
     }, RESIZE_DEBOUNCE_MS);
+  };
+  addEventListener('resize', resize);
+  unmounts.set(player, () => {
+    clearTimeout(pendingResize);
+    removeEventListener('resize', resize);
   });
   return player;
+}
+
+/** @type {WeakMap<Player, () => void>} what unmountPlayer undoes */
+const unmounts = new WeakMap();
+
+/**
+ * Stops a player and takes it off the page (another tab's replaces it): its
+ * replayer's timers and iframe, the component, its resize listener.
+ * @param {Player} player
+ */
+export function unmountPlayer(player) {
+  const undo = unmounts.get(player);
+  if (undo) undo();
+  const replayer = player.getReplayer();
+  replayer.pause();
+  replayer.destroy();
+  player.$destroy();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SWITCH_AFTER_MS, switchTo, tabLink, windowAt } from '../src/tabs.js';
+import { SWITCH_AFTER_MS, entryTab, offsetIn, otherTab, switchTo, tabLink, tabName, windowAt } from '../src/tabs.js';
+import { eventsUrlOf, fromLastSnapshot } from '../src/tabload.js';
 
 const tabs = [
   { window: 'a', start: 1000 },
@@ -44,4 +45,66 @@ test("a tab's link keeps the page's other parameters", () => {
   assert.equal(u.searchParams.get('t'), '1500');
   assert.equal(u.searchParams.get('_changelist_filters'), 'q=1');
   assert.equal(u.hash, '');
+});
+
+test('a tab the watcher chose holds while the visitor stays where they were', () => {
+  const at = (shown, now, held) => switchTo({ moments, tabs, shown, now, pinned: false, held });
+  // The watcher picked a at 7.5 s, when the visitor was in b: a stays.
+  assert.equal(at('a', 8000, 'b'), null);
+  // Without the hold the replay would go back to b.
+  assert.deepEqual(at('a', 8000, null), { window: 'b', offset: 3000 });
+  // The visitor goes on in a (9 s): nothing to switch to; a third tab would be followed.
+  assert.equal(at('a', 9600, 'b'), null);
+  assert.deepEqual(at('b', 9600, 'b'), { window: 'a', offset: 8600 });
+});
+
+test('a link without an offset leaves t out (a live session followed at its edge)', () => {
+  const u = new URL(tabLink('https://x.test/replay/?window=a&t=900&pin=1', 'b', null));
+  assert.equal(u.searchParams.get('window'), 'b');
+  assert.equal(u.searchParams.has('t'), false);
+  assert.equal(u.searchParams.get('pin'), '1');
+  assert.equal(new URL(tabLink('https://x.test/replay/', 'a', 1234.6)).searchParams.get('t'), '1235');
+});
+
+const named = [
+  { window: 'a', start: 1000, number: 1, title: 'Home' },
+  { window: 'b', start: 5000, number: 2, title: 'Checkout' },
+  { window: 'c', start: 6000, number: 3, title: '' },
+  { window: 'd', start: 7000, number: 4, title: 'A page title that goes on for rather longer than forty characters' },
+];
+
+test('a tab is named as the switcher names it, by number and first page title', () => {
+  assert.equal(tabName(named, 'b'), 'Tab 2: Checkout');
+  assert.equal(tabName(named, 'c'), 'Tab 3');
+  assert.equal(tabName(named, 'd'), 'Tab 4: A page title that goes on for rather lo…');
+  assert.equal(tabName(named, 'zz'), '');
+  assert.equal(tabName([{ window: 'x', start: 0 }, { window: 'y', start: 1 }], 'y'), 'Tab 2'); // no number: by place
+});
+
+test("another tab's entry is told apart; the tab shown's, one of no tab, or of one tab are not", () => {
+  assert.equal(otherTab({ window: 'b' }, 'a', named), 'b');
+  assert.equal(otherTab({ window: 'a' }, 'a', named), null);
+  assert.equal(otherTab({ window: '' }, 'a', named), null);
+  assert.equal(otherTab({}, 'a', named), null);
+  assert.equal(otherTab({ window: 'zz' }, 'a', named), null); // a window the page was not told of
+  assert.equal(otherTab({ window: 'b' }, 'a', [named[0]]), null);
+  assert.deepEqual(entryTab({ window: 'b' }, { tabs: named, shown: 'a' }), { window: 'b', name: 'Tab 2: Checkout', start: 5000 });
+  assert.equal(entryTab({ window: 'a' }, { tabs: named, shown: 'a' }), null);
+  assert.equal(entryTab({ window: 'b' }, undefined), null);
+});
+
+test("a session moment as an offset in a tab's player, never before its start", () => {
+  assert.equal(offsetIn(named, 'b', 6500), 1500);
+  assert.equal(offsetIn(named, 'b', 4000), 0);
+  assert.equal(offsetIn(named, 'zz', 4000), 0);
+});
+
+test("another tab's events URL: the page's own with ?window= set", () => {
+  assert.equal(eventsUrlOf('/api/sessions/1/events?window=a', 'b', 'https://x.test/replay/'), '/api/sessions/1/events?window=b');
+  assert.equal(eventsUrlOf('/api/sessions/1/events', 'b', 'https://x.test/replay/'), '/api/sessions/1/events?window=b');
+});
+
+test('joining live reads the tab shown from its last full snapshot', () => {
+  assert.equal(fromLastSnapshot('/api/sessions/1/events?window=a', 'https://x.test/replay/'), '/api/sessions/1/events?window=a&start=last_snapshot');
+  assert.equal(fromLastSnapshot('/api/sessions/1/events', 'https://x.test/replay/'), '/api/sessions/1/events?start=last_snapshot');
 });

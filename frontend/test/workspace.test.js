@@ -14,6 +14,7 @@ import {
   pageAt,
   percent,
   startOffset,
+  signedClock,
 } from '../src/entries.js';
 import { actionOf, typing } from '../src/keys.js';
 import { bytes, consoleMatches, consoleRecords, networkRecords } from '../src/records.js';
@@ -185,4 +186,11 @@ test('shortcut keys, and the keys that belong to the focused control', () => {
   assert.ok(!typing({ tagName: 'BUTTON' }, 'ArrowLeft'));
   assert.ok(typing({ tagName: 'BUTTON', getAttribute: () => 'tab' }, 'ArrowLeft'));
   assert.equal(actionOf({ key: ' ', target: { tagName: 'SELECT' } }, a), null);
+});
+
+test("another tab's moment before the tab shown opened counts back on its clock", () => {
+  assert.equal(signedClock(65_000), '1:05');
+  assert.equal(signedClock(-5_000), '−0:05');
+  assert.equal(signedClock(-400), '0:00'); // under a second before: its start
+  assert.equal(markerName({ ts: 1000, kind: 'click', window: 'b', label: 'Pay', level: '', detail: {} }, 6000, { click: 'Click' }), 'Click at −0:05: Pay');
 });

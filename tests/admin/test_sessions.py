@@ -294,8 +294,8 @@ def test_a_session_of_several_tabs_gives_the_player_each_tab_and_its_start(
     page = client.get(replay_url(sid)).content.decode()
     config = player_config(page)
     assert config["tabs"] == [
-        {"window": "tab-1", "start": start},
-        {"window": "tab-2", "start": start + 4000},
+        {"window": "tab-1", "start": start, "number": 1, "title": ""},
+        {"window": "tab-2", "start": start + 4000, "number": 2, "title": ""},
     ]
     assert config["sessionTimelineUrl"] == f"/session-replay/api/sessions/{sid}/timeline"
     assert 'id="session-replay-pin"' in page and "Pin this tab" in page

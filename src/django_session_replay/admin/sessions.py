@@ -350,6 +350,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
         live_url = f"{conf.WEBSOCKET_PATH}live/{session.pk}/"
         previous_url, next_url = neighbours(self, request, session)
         page_views = timeline.page_views(session.pk, window)
+        tabs = tab_labels(session.pk, windows) if len(windows) > 1 else []
         context = {
             **self.admin_site.each_context(request),
             "title": _("Replay of %(session)s") % {"session": session},
@@ -357,7 +358,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
             "session": session,
             "windows": windows,
             "window": window,
-            "tabs": tab_labels(session.pk, windows) if len(windows) > 1 else [],
+            "tabs": tabs,
             "previous_url": previous_url,
             "next_url": next_url,
             "export_url": reverse("session_replay:export", args=[session.pk]),
@@ -395,8 +396,9 @@ class ReplaySessionAdmin(SessionModelAdmin):
                 # A live session's facts are brought up to date from its API detail.
                 "sessionUrl": reverse("session_replay:session", args=[session.pk]),
                 # Several tabs: the replay follows the visitor from one to the next
-                # (frontend/src/tabs.js), by every tab's timeline and first event.
-                "tabs": tab_starts(session.pk) if len(windows) > 1 else [],
+                # (frontend/src/tabs.js), by every tab's timeline and first event;
+                # the markers and rows of every tab are drawn on the one bar.
+                "tabs": tab_starts(session.pk, tabs) if len(windows) > 1 else [],
                 "sessionTimelineUrl": timeline_url,
             },
         }
@@ -415,8 +417,8 @@ def summary_context(
 ) -> dict[str, Any]:
     """The summary block of the replay page: each sentence with the moment it
     cites first, ``ts`` to seek to and ``offset`` as the player counts it (from
-    its tab's first event); ``tab``, that tab's number, when it is not the tab
-    shown. A summary that cannot be made leaves the block empty: the replay
+    its tab's first event); ``window`` its tab, and ``tab`` that tab's number
+    when it is not the tab shown. A summary that cannot be made leaves the block empty: the replay
     page is served anyway."""
     try:
         summary, digest = summary_with_digest(session)
@@ -435,7 +437,10 @@ def summary_context(
                 start = min(starts.values(), default=line.ts)
             shown["ts"] = line.ts
             shown["offset"] = human_duration(max(0, line.ts - start))
+            if tab in windows:
+                # The player opens the tab in place (seek.js), from whichever shown.
+                shown["window"] = tab
             if tab != window and tab in windows:
-                shown["tab"], shown["window"] = windows.index(tab) + 1, tab
+                shown["tab"] = windows.index(tab) + 1
         sentences.append(shown)
     return {"summary": summary, "summary_sentences": sentences}

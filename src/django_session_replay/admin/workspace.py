@@ -40,12 +40,23 @@ def tab_labels(session_id: UUID, windows: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def tab_starts(session_id: UUID) -> list[dict[str, Any]]:
+def tab_starts(session_id: UUID, labels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each tab (window) with the time of its first event, from which its
-    player counts: where another tab's moment falls in it."""
+    player counts (where another tab's moment falls in it), and its number and
+    first page's title from ``labels`` (tab_labels): the markers and rows of
+    the other tabs say which tab they are in."""
     starts = timeline.window_starts(session_id, None)
     by_start = sorted(starts.items(), key=lambda item: item[1])
-    return [{"window": name, "start": start} for name, start in by_start]
+    named = {label["window"]: label for label in labels}
+    return [
+        {
+            "window": name,
+            "start": start,
+            "number": named[name]["number"] if name in named else index,
+            "title": named[name]["title"] if name in named else "",
+        }
+        for index, (name, start) in enumerate(by_start, start=1)
+    ]
 
 
 def page_times(views: list[timeline.PageViewRow], end: int | None) -> list[str]:

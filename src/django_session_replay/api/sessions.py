@@ -5,7 +5,7 @@ its timeline and its audit trail."""
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.core.handlers.asgi import ASGIRequest
@@ -22,7 +22,7 @@ from django_session_replay.audit import read as audit
 from django_session_replay.audit.record import record
 from django_session_replay.insights import ask
 from django_session_replay.models import AuditEntry, ReplaySession
-from django_session_replay.storage import ndjson, reader
+from django_session_replay.storage import ndjson, reader, snapshots
 from django_session_replay.timeline import find, search
 from django_session_replay.timeline import read as timeline
 from django_session_replay.wire.frames import ID_PATTERN
@@ -116,10 +116,19 @@ def session_events(
     request: HttpRequest,
     session_id: UUID,
     window: str | None = query_param(None, pattern=ID_PATTERN),  # noqa: B008
+    start: Literal["first", "last_snapshot"] = query_param(  # noqa: B008
+        "first",
+        description="Where each window's events begin: `first`, its first event "
+        "(the default); `last_snapshot`, its last full snapshot (rrweb type 2), "
+        "with the Meta event (type 4) just before it, which a player joining an "
+        "active session needs to show the page as it is now. A window without a "
+        "full snapshot is read whole.",
+    ),
 ) -> Any:
     session = get_object_or_404(ReplaySession, pk=session_id)
     record(AuditEntry.Action.EVENTS, session.pk, request.user, request.META.get("REMOTE_ADDR"))
-    pieces = ndjson.pieces(session.pk, window)
+    read = snapshots.iter_events_from_last_snapshot if start == "last_snapshot" else None
+    pieces = ndjson.pieces(session.pk, window, read)
     content: Iterator[bytes] | AsyncIterator[bytes] = (
         ndjson.pull_async(pieces) if isinstance(request, ASGIRequest) else pieces
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -19,12 +19,19 @@ logger = logging.getLogger(__name__)
 PIECE_BYTES = 64 * 1024
 
 
-def pieces(session_id: UUID, window: str | None) -> Iterator[bytes]:
+# What reads the events: reader.iter_events, or another with its arguments
+# (snapshots.iter_events_from_last_snapshot).
+EventReader = Callable[[UUID, str | None], Iterator[dict[str, Any]]]
+
+
+def pieces(
+    session_id: UUID, window: str | None, read: EventReader | None = None
+) -> Iterator[bytes]:
     """NDJSON in pieces of about PIECE_BYTES, so memory stays flat."""
     piece: list[bytes] = []
     size = 0
     skipped = 0
-    for event in reader.iter_events(session_id, window):
+    for event in (read or reader.iter_events)(session_id, window):
         line = json_line(event)
         if line is None:
             skipped += 1

@@ -7,13 +7,12 @@ import { readConfig } from './config.js';
 import { StoredEvents, openLive } from './live.js';
 import { progressText, statusLine } from './status.js';
 import { fetchLines } from './stream.js';
+import { removePoster } from './poster.js';
 import { bindSeekButtons } from './seek.js';
+import { frameFit } from './size.js';
 import { Timeline } from './timeline.js';
 import { appendEvents, mountPlayer } from './view.js';
 import { Workspace } from './workspace.js';
-
-// Room under the frame for the marker bar and the controls (player.css).
-const BELOW_FRAME_PX = 100;
 
 async function main() {
   const root = document.getElementById('session-replay-player');
@@ -28,11 +27,14 @@ async function main() {
   let player = null;
   // The frame takes what the window has left above the controls, so they
   // stay in view without scrolling.
-  const fit = () => innerHeight - (root.getBoundingClientRect().top + scrollY) - BELOW_FRAME_PX;
+  const fit = () => frameFit(root);
   const timeline = new Timeline(() => {
     const events = timeline.begin();
     workspace.addEvents(events);
     player = mountPlayer(root, events, timeline.meta, { controller: false, fit });
+    // The poster frame stands in until rrweb has rebuilt its own first frame
+    // (in a timer of the replayer's constructor, so this is in time).
+    player.getReplayer().on('fullsnapshot-rebuilded', () => removePoster(document));
     workspace.attach(player);
   });
   bindSeekButtons(document, () => player);
@@ -99,6 +101,7 @@ async function main() {
   } catch (err) {
     liveQueue = [];
     failed = true; // live frames are of no use without the start of the recording
+    removePoster(document);
     return setStatus(`Could not load the recording: ${(err && /** @type {Error} */ (err).message) || err}`, true);
   }
 
@@ -110,6 +113,7 @@ async function main() {
   }
   const count = timeline.count;
   if (!player && count >= 2) timeline.onReady(); // no Meta + FullSnapshot pair: play what there is
+  if (!player) removePoster(document);
   if (!count) return setStatus('No events recorded yet');
   if (!player) return setStatus(`${count} event recorded: not enough to replay yet`);
   append();

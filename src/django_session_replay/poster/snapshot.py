@@ -3,10 +3,10 @@ storage reader only as far as needed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django_session_replay.storage import reader
@@ -34,7 +34,7 @@ class Snapshot:
 
 def first_snapshot(session_id: UUID, window: str | None) -> Snapshot | None:
     viewport: Viewport | None = None
-    with closing(reader.iter_events(session_id, window)) as events:
+    with closing(events_of(session_id, window)) as events:
         for index, event in enumerate(events):
             if index >= MAX_EVENTS_SCANNED:
                 break
@@ -51,7 +51,7 @@ def first_snapshot(session_id: UUID, window: str | None) -> Snapshot | None:
 
 def first_viewport(session_id: UUID, window: str | None) -> Viewport | None:
     """The first Meta event's viewport (for a session whose hello had none)."""
-    with closing(reader.iter_events(session_id, window)) as events:
+    with closing(events_of(session_id, window)) as events:
         for index, event in enumerate(events):
             if index >= MAX_EVENTS_SCANNED:
                 break
@@ -61,6 +61,12 @@ def first_viewport(session_id: UUID, window: str | None) -> Viewport | None:
             if event.get("type") == META and isinstance(data, Mapping):
                 return viewport_of(data)
     return None
+
+
+def events_of(session_id: UUID, window: str | None) -> Generator[dict[str, Any], None, None]:
+    """The reader's events, as the generator they are: closed when we stop
+    early, so no chunk is read past the snapshot."""
+    return cast(Generator[dict[str, Any], None, None], reader.iter_events(session_id, window))
 
 
 def viewport_of(data: Mapping[str, Any]) -> Viewport | None:

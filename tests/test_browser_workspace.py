@@ -429,8 +429,10 @@ def test_the_poster_frame_stands_in_until_the_player_draws(
     staff = context.new_page()
     login(staff, server)
     held: list[Any] = []
-    staff.route("**/django_session_replay/player.js", held.append)
-    staff.goto(f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/")
+    staff.route("**/django_session_replay/player.js", lambda route: held.append(route))
+    # Not to "load": that waits for the held player.js.
+    url = f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/"
+    staff.goto(url, wait_until="commit")
     box = staff.locator("#session-replay-poster.session-replay-poster--fitted")
     box.wait_for(timeout=10_000)
     poster = staff.frame_locator("#session-replay-poster iframe")

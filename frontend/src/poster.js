@@ -32,6 +32,9 @@ export function fitPoster(doc) {
     frame.style.transform = `scale(${frameScale(size, width, height)}) translate(-50%, -50%)`;
     box.classList.add(FITTED);
   };
+  // Whether its document is in: removing a frame still loading can leave the
+  // page's own load event waiting for ever (Chromium), see removePoster.
+  frame.addEventListener('load', () => { box.dataset.loaded = '1'; }, { once: true });
   fit();
   (doc.defaultView || window).addEventListener('resize', fit);
   return fit;
@@ -39,13 +42,18 @@ export function fitPoster(doc) {
 
 /**
  * Takes the poster down (once the player shows its own first frame, or
- * cannot): its document, a whole recorded page, is freed with it.
+ * cannot): hidden at once, removed, and its document (a whole recorded page)
+ * freed, once that has loaded. A frame removed while it loads left the
+ * page's load event pending in Chromium (readyState "interactive" for good).
  * @param {Document} doc
  */
 export function removePoster(doc) {
   const box = doc.getElementById(POSTER_ID);
-  if (!box) return;
-  box.remove();
+  if (!box || box.hidden) return;
+  box.hidden = true;
   const root = doc.getElementById('session-replay-player');
   if (root) root.style.minHeight = '';
+  const frame = box.querySelector('iframe');
+  if (!frame || box.dataset.loaded) return void box.remove();
+  frame.addEventListener('load', () => box.remove(), { once: true });
 }

@@ -42,9 +42,10 @@ export function fitPoster(doc) {
 
 /**
  * Takes the poster down (once the player shows its own first frame, or
- * cannot): hidden at once, removed, and its document (a whole recorded page)
- * freed, once that has loaded. A frame removed while it loads left the
- * page's load event pending in Chromium (readyState "interactive" for good).
+ * cannot): hidden at once, and removed, its document (a whole recorded page)
+ * freed with it. One still loading is first sent to about:blank and removed
+ * once that has loaded: removed while it loaded, it left the page's load
+ * event pending in Chromium (readyState "interactive" for good).
  * @param {Document} doc
  */
 export function removePoster(doc) {
@@ -55,5 +56,8 @@ export function removePoster(doc) {
   if (root) root.style.minHeight = '';
   const frame = box.querySelector('iframe');
   if (!frame || box.dataset.loaded) return void box.remove();
+  // Still loading (its HTML, or images the page's load event waits for):
+  // stopped by a blank page, removed once that has loaded.
   frame.addEventListener('load', () => box.remove(), { once: true });
+  frame.src = 'about:blank';
 }

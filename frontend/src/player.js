@@ -34,7 +34,20 @@ async function main() {
     player = mountPlayer(root, events, timeline.meta, { controller: false, fit });
     // The poster frame stands in until rrweb has rebuilt its own first frame
     // (in a timer of the replayer's constructor, so this is in time).
-    player.getReplayer().on('fullsnapshot-rebuilded', () => removePoster(document));
+    const replayer = player.getReplayer();
+    replayer.on('fullsnapshot-rebuilded', () => {
+      removePoster(document);
+      // rrweb rebuilds into document.open() and never closes it: an open
+      // document is still loading, and while the page's own load is pending
+      // (the poster delays it) it would stay pending for good. Closed here,
+      // after a doctype token, so that its parser ends in standards mode
+      // (at a bare end of input it would switch the frame to quirks mode).
+      const frameDoc = replayer.iframe.contentDocument;
+      if (frameDoc && frameDoc.readyState === 'loading' && document.readyState !== 'complete') {
+        frameDoc.write('<!DOCTYPE html>');
+        frameDoc.close();
+      }
+    });
     workspace.attach(player);
   });
   bindSeekButtons(document, () => player);

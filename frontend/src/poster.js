@@ -7,6 +7,7 @@ import { frameFit, frameScale, playerSize } from './size.js';
 
 export const POSTER_ID = 'session-replay-poster';
 const FITTED = 'session-replay-poster--fitted';
+const GONE = 'session-replay-poster--gone'; // out of sight, until it can be removed
 const BORDER_PX = 2; // the player container's border, once it is ready (player.css)
 
 /**
@@ -32,9 +33,6 @@ export function fitPoster(doc) {
     frame.style.transform = `scale(${frameScale(size, width, height)}) translate(-50%, -50%)`;
     box.classList.add(FITTED);
   };
-  // Whether its document is in: removing a frame still loading can leave the
-  // page's own load event waiting for ever (Chromium), see removePoster.
-  frame.addEventListener('load', () => { box.dataset.loaded = '1'; }, { once: true });
   fit();
   (doc.defaultView || window).addEventListener('resize', fit);
   return fit;
@@ -42,22 +40,18 @@ export function fitPoster(doc) {
 
 /**
  * Takes the poster down (once the player shows its own first frame, or
- * cannot): hidden at once, and removed, its document (a whole recorded page)
- * freed with it. One still loading is first sent to about:blank and removed
- * once that has loaded: removed while it loaded, it left the page's load
- * event pending in Chromium (readyState "interactive" for good).
+ * cannot): out of sight at once (visibility, which lets it finish loading),
+ * and removed, its document (a whole recorded page) freed with it, once the
+ * page has loaded. (The page's load event waits for the poster; player.js
+ * closes rrweb's document, which would otherwise hold that event for good.)
  * @param {Document} doc
  */
 export function removePoster(doc) {
   const box = doc.getElementById(POSTER_ID);
-  if (!box || box.hidden) return;
-  box.hidden = true;
+  if (!box || box.classList.contains(GONE)) return;
+  box.classList.add(GONE);
   const root = doc.getElementById('session-replay-player');
   if (root) root.style.minHeight = '';
-  const frame = box.querySelector('iframe');
-  if (!frame || box.dataset.loaded) return void box.remove();
-  // Still loading (its HTML, or images the page's load event waits for):
-  // stopped by a blank page, removed once that has loaded.
-  frame.addEventListener('load', () => box.remove(), { once: true });
-  frame.src = 'about:blank';
+  if (doc.readyState === 'complete') return void box.remove();
+  (doc.defaultView || window).addEventListener('load', () => setTimeout(() => box.remove(), 0), { once: true });
 }

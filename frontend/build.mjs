@@ -37,6 +37,9 @@ const main = await build({
 });
 await build({ ...common, entryPoints: [join(here, 'src/player.js')], format: 'iife', outfile: join(out, 'player.js') });
 await build({ ...common, entryPoints: [join(here, 'src/player.css')], outfile: join(out, 'player.css') });
+// The poster frame's sizing (src/poster-main.js): a file of its own, loaded
+// async, so it runs long before player.js is in (admin/poster.py).
+await build({ ...common, entryPoints: [join(here, 'src/poster-main.js')], format: 'iife', outfile: join(out, 'poster.js') });
 // The player of an exported session (src/export.js): the server inlines it,
 // with player.css, into one HTML file (src/django_session_replay/export.py).
 await build({ ...common, entryPoints: [join(here, 'src/export.js')], format: 'iife', outfile: join(out, 'export.js') });
@@ -44,7 +47,7 @@ await build({ ...common, entryPoints: [join(here, 'src/export.js')], format: 'ii
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 /** @type {Record<string, number>} */
 const gz = {};
-for (const name of ['recorder.js', 'recorder-main.js', 'player.js', 'player.css', 'export.js']) {
+for (const name of ['recorder.js', 'recorder-main.js', 'player.js', 'player.css', 'poster.js', 'export.js']) {
   const data = readFileSync(join(out, name));
   gz[name] = gzipSync(data, { level: 9 }).length;
   console.log(`${name.padEnd(17)} ${kb(data.length).padStart(9)} raw ${kb(gz[name]).padStart(9)} gzip -9`);

@@ -520,3 +520,49 @@ def test_the_replay_follows_the_visitor_to_another_tab_unless_pinned(
     staff.frame_locator(FRAME).locator("#product-list").wait_for(timeout=10_000)
     assert staff.evaluate("window.__marker") == "set before the switch"
     staff.context.close()
+
+
+def test_the_poster_frame_stands_in_until_the_player_draws(
+    browser: Any, server: DemoServer, session_id: str
+) -> None:
+    """The recording's first page shows, sandboxed, where the player will be,
+    while player.js is held back; once rrweb has drawn, it is gone."""
+    context = browser.new_context(viewport=VIEWPORT)
+    staff = context.new_page()
+    login(staff, server)
+    held: list[Any] = []
+    staff.route("**/django_session_replay/player.js", lambda route: held.append(route))
+    # Not to "load": that waits for the held player.js.
+    url = f"{server.url}/admin/django_session_replay/replaysession/{session_id}/replay/"
+    staff.goto(url, wait_until="commit")
+    box = staff.locator("#session-replay-poster.session-replay-poster--fitted")
+    box.wait_for(timeout=10_000)
+    poster = staff.frame_locator("#session-replay-poster iframe")
+    poster.locator("h1").first.wait_for(timeout=10_000)
+    assert held, "player.js was not requested"
+    assert staff.locator(FRAME).count() == 0  # the player has not started
+    frame = staff.frame(url=re.compile(r"/replay/poster/"))
+    assert frame is not None
+    # No script runs in it: the sandbox and its own policy.
+    assert frame.evaluate("() => document.scripts.length") == 0
+    assert staff.locator("#session-replay-poster").get_attribute("inert") is not None
+    poster_box = box.bounding_box()
+    poster_page = staff.locator("#session-replay-poster iframe").bounding_box()
+    staff.screenshot(path=str(ARTIFACTS / "workspace-poster.png"))
+    for route in held:
+        route.continue_()
+    staff.frame_locator(FRAME).locator("h1").first.wait_for(timeout=20_000)
+    wait_until(
+        lambda: staff.locator("#session-replay-poster").count() == 0,
+        timeout=10,
+        what="the poster taken down",
+    )
+    # It stood where the player's frame is, its page scaled as the player's.
+    player_box = staff.locator("#session-replay-player").bounding_box()
+    player_page = staff.locator(FRAME).bounding_box()
+    assert poster_box and poster_page and player_box and player_page
+    for key in ("x", "y", "width"):
+        assert abs(poster_box[key] - player_box[key]) <= 3, (key, poster_box, player_box)
+    for key in ("x", "y", "width", "height"):
+        assert abs(poster_page[key] - player_page[key]) <= 3, (key, poster_page, player_page)
+    context.close()

@@ -10,10 +10,9 @@ import { openLive } from './live.js';
 import { statusLine } from './status.js';
 import { bindSeekButtons } from './seek.js';
 import { TabLoad, eventsUrlOf, fromLastSnapshot } from './tabload.js';
+import { removePoster } from './poster.js';
+import { frameFit } from './size.js';
 import { Workspace } from './workspace.js';
-
-// Room under the frame for the marker bar and the controls (player.css).
-const BELOW_FRAME_PX = 100;
 
 async function main() {
   const root = document.getElementById('session-replay-player');
@@ -28,7 +27,7 @@ async function main() {
 
   // The frame takes what the window has left above the controls, so they
   // stay in view without scrolling.
-  const fit = () => innerHeight - (root.getBoundingClientRect().top + scrollY) - BELOW_FRAME_PX;
+  const fit = () => frameFit(root);
   /** @type {'' | 'on' | 'off'} */
   let liveState = '';
   /** @type {TabLoad | null} the tab shown */

@@ -11,6 +11,7 @@ import { StoredEvents } from './live.js';
 import { progressText } from './status.js';
 import { fetchLines } from './stream.js';
 import { Timeline } from './timeline.js';
+import { removePoster } from './poster.js';
 import { appendEvents, mountPlayer, unmountPlayer } from './view.js';
 
 /** @typedef {import('./view.js').Player} Player */
@@ -78,6 +79,7 @@ export class TabLoad {
       o.workspace.addEvents(events);
       this.dropPrevious();
       this.player = mountPlayer(o.root, events, this.timeline.meta, { controller: false, fit: o.fit });
+      posterUntilFirstFrame(this.player);
       o.workspace.attach(this.player);
     });
     // Live frames wait until the NDJSON is in (liveQueue); then each live
@@ -155,6 +157,7 @@ export class TabLoad {
       if (this.stopped) return; // replaced by another tab: not an error
       this.liveQueue = [];
       this.failed = true; // live frames are of no use without the start of the recording
+      removePoster(document);
       if (this.o.swap) return; // the player joined at the last snapshot plays on
       return setStatus(`Could not load the recording: ${(err && /** @type {Error} */ (err).message) || err}`, true);
     }
@@ -168,10 +171,33 @@ export class TabLoad {
     const count = this.timeline.count;
     if (!this.player && count >= 2) this.timeline.onReady(); // no Meta + FullSnapshot pair (or a swap): play what there is
     if (this.o.swap && !this.player) return;
+    if (!this.player) removePoster(document);
     if (!count) return setStatus('No events recorded yet');
     if (!this.player) return setStatus(`${count} event recorded: not enough to replay yet`);
     this.append();
     workspace.done();
     this.progress(true);
   }
+}
+
+/**
+ * The poster frame (poster.js) stands in until rrweb has rebuilt its own first
+ * frame (in a timer of the replayer's constructor, so this is in time).
+ * @param {Player} player
+ */
+function posterUntilFirstFrame(player) {
+  const replayer = player.getReplayer();
+  replayer.on('fullsnapshot-rebuilded', () => {
+    removePoster(document);
+    // rrweb rebuilds into document.open() and never closes it: an open
+    // document is still loading, and while the page's own load is pending
+    // (the poster delays it) it would stay pending for good. Closed here,
+    // after a doctype token, so that its parser ends in standards mode (at a
+    // bare end of input it would switch the frame to quirks mode).
+    const frameDoc = replayer.iframe.contentDocument;
+    if (frameDoc && frameDoc.readyState === 'loading' && document.readyState !== 'complete') {
+      frameDoc.write('<!DOCTYPE html>');
+      frameDoc.close();
+    }
+  });
 }

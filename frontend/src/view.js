@@ -1,30 +1,15 @@
 // The rrweb-player on the page: its size and how events reach it.
 import rrwebPlayer from 'rrweb-player';
 import { canvasReplay } from './canvas.js';
+import { playerSize } from './size.js';
 
 /** @typedef {import('@rrweb/types').eventWithTime} RrwebEvent */
 // rrweb-player is a Svelte component; its typings leave out Svelte's $set.
 /** @typedef {rrwebPlayer & {$set(props: Record<string, unknown>): void, $destroy(): void}} Player */
 
-const CONTROLLER_PX = 80; // rrweb-player's controller bar height
 const RESIZE_DEBOUNCE_MS = 100;
 
-/**
- * Player size: the container's width, the recorded viewport's aspect ratio,
- * no taller than 3/4 of the window (or than `fit`, the room the page has).
- * @param {number} containerWidth
- * @param {number} windowHeight
- * @param {RrwebEvent | null} meta the recording's Meta event (its viewport)
- * @param {number} [fit] the tallest the frame may be
- */
-export function playerSize(containerWidth, windowHeight, meta, fit) {
-  const width = Math.max(320, containerWidth || 0);
-  /** @type {any} */
-  const data = meta && meta.data;
-  const ratio = data && data.width > 0 ? data.height / data.width : 9 / 16;
-  const maxHeight = fit !== undefined ? Math.max(200, fit) : Math.max(240, Math.round(windowHeight * 0.75) - CONTROLLER_PX);
-  return { width, height: Math.min(maxHeight, Math.round(width * ratio)) };
-}
+export { playerSize };
 
 /**
  * @typedef {Object} MountOptions

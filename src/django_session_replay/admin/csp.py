@@ -78,3 +78,23 @@ def replay_policy(request: HttpRequest, entry_url: str) -> str:
         "form-action": ["'self'"],
     }
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def poster_policy(entry_url: str) -> str:
+    """The poster frame's policy (poster/): a static document that runs nothing
+    (``sandbox`` without allow-scripts gives it an opaque origin too) and loads
+    what the replay may load of images, styles and fonts, no more: the same
+    recorded sources, so a forged snapshot cannot make it beacon elsewhere."""
+    own = ["'self'", *filter(None, [static_source()])]
+    recorded = recorded_sources(entry_url)
+    directives = {
+        "sandbox": [],
+        "default-src": ["'none'"],
+        "img-src": [*own, "data:", "blob:", *recorded],
+        "style-src": [*own, "'unsafe-inline'", *recorded],
+        "font-src": [*own, "data:", *recorded],
+        "base-uri": ["'none'"],
+        "form-action": ["'none'"],
+        "frame-ancestors": ["'self'"],
+    }
+    return "; ".join(" ".join([name, *values]) for name, values in directives.items())

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -40,6 +40,8 @@ from .csp import replay_policy
 from .formatting import client_label, human_bytes, human_duration
 from .neighbours import SessionChangeList, neighbours
 from .notes import with_note_count
+from .poster import URL_NAME as POSTER_URL_NAME
+from .poster import poster_context, poster_response
 from .workspace import PANELS, kind_labels, page_times, tab_labels, tab_starts
 
 if TYPE_CHECKING:
@@ -326,7 +328,20 @@ class ReplaySessionAdmin(SessionModelAdmin):
             self.admin_site.admin_view(self.ask_view),
             name="django_session_replay_replaysession_ask",
         )
-        return [replay, asking, *super().get_urls()]
+        poster = path(
+            "<uuid:session_id>/replay/poster/",
+            self.admin_site.admin_view(self.poster_view),
+            name=POSTER_URL_NAME,
+        )
+        return [replay, poster, asking, *super().get_urls()]
+
+    def poster_view(self, request: HttpRequest, session_id: Any) -> HttpResponse:
+        """The first frame of the recording as static HTML (admin/poster.py),
+        for whoever may open its replay."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        session = get_object_or_404(ReplaySession, pk=session_id)
+        return poster_response(request, session)
 
     def ask_view(self, request: HttpRequest) -> HttpResponseRedirect:
         """The changelist's Ask box (admin/ask.py)."""
@@ -381,6 +396,7 @@ class ReplaySessionAdmin(SessionModelAdmin):
             "panels": PANELS,
             "note_max_length": NOTE_MAX_LENGTH,
             **summary_context(session, windows, window),
+            **poster_context(session, window),
             "player_config": {
                 "eventsUrl": f"{events_url}?window={window}" if window else events_url,
                 "live": session.is_active,

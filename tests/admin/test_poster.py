@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission, User
 from django.test import Client, override_settings
 
 from django_session_replay.models import AuditEntry
+from tests.admin.staff import login
 from tests.conftest import hello_frame
 from tests.factories import record
 
@@ -23,14 +23,6 @@ START = 1_700_000_000_000
 
 def poster_url(sid: Any) -> str:
     return f"{CHANGELIST}{sid}/replay/poster/"
-
-
-def login(client: Client, *, permission: bool) -> User:
-    user = User.objects.create_user("staff", password="pw", is_staff=True)
-    if permission:
-        user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
-    client.force_login(user)
-    return user
 
 
 def page(text: str, width: int = 1024, height: int = 640, start: int = START) -> list[dict]:

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
+from tests.admin.staff import login
 from tests.conftest import events
 from tests.factories import record
 
@@ -18,14 +19,6 @@ CHANGELIST = "/admin/django_session_replay/replaysession/"
 
 def replay_url(sid) -> str:
     return f"{CHANGELIST}{sid}/replay/"
-
-
-def login(client: Client, *, permission: bool) -> User:
-    user = User.objects.create_user("staff", password="pw", is_staff=True)
-    if permission:
-        user.user_permissions.add(Permission.objects.get(codename="view_replaysession"))
-    client.force_login(user)
-    return user
 
 
 def test_anonymous_is_sent_to_login(client: Client) -> None:

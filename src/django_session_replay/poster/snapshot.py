@@ -3,16 +3,16 @@ storage reader only as far as needed."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, cast
 from uuid import UUID
 
 from django_session_replay.storage import reader
+from django_session_replay.storage.snapshots import FULL_SNAPSHOT, META
 
-FULL_SNAPSHOT = 2
-META = 4
 # A recorder's first full snapshot follows its Meta event; a window whose first
 # events hold none (a live session not yet snapshotted, a forged one) is not
 # read to its end for a poster.
@@ -34,33 +34,30 @@ class Snapshot:
 
 def first_snapshot(session_id: UUID, window: str | None) -> Snapshot | None:
     viewport: Viewport | None = None
-    with closing(events_of(session_id, window)) as events:
-        for index, event in enumerate(events):
-            if index >= MAX_EVENTS_SCANNED:
-                break
-            data = event.get("data") if isinstance(event, Mapping) else None
-            if not isinstance(data, Mapping):
-                continue
-            kind = event.get("type")
-            if kind == META:
-                viewport = viewport_of(data) or viewport
-            elif kind == FULL_SNAPSHOT and isinstance(data.get("node"), Mapping):
-                return Snapshot(node=data["node"], viewport=viewport)
+    for kind, data in first_events(session_id, window):
+        if kind == META:
+            viewport = viewport_of(data) or viewport
+        elif kind == FULL_SNAPSHOT and isinstance(data.get("node"), Mapping):
+            return Snapshot(node=data["node"], viewport=viewport)
     return None
 
 
 def first_viewport(session_id: UUID, window: str | None) -> Viewport | None:
     """The first Meta event's viewport (for a session whose hello had none)."""
-    with closing(events_of(session_id, window)) as events:
-        for index, event in enumerate(events):
-            if index >= MAX_EVENTS_SCANNED:
-                break
-            if not isinstance(event, Mapping):
-                continue
-            data = event.get("data")
-            if event.get("type") == META and isinstance(data, Mapping):
-                return viewport_of(data)
+    for kind, data in first_events(session_id, window):
+        if kind == META:
+            return viewport_of(data)
     return None
+
+
+def first_events(session_id: UUID, window: str | None) -> Iterator[tuple[Any, Mapping[str, Any]]]:
+    """The type and data of each of the window's first MAX_EVENTS_SCANNED
+    events that has a data map; the reader is closed when the caller stops."""
+    with closing(events_of(session_id, window)) as events:
+        for event in islice(events, MAX_EVENTS_SCANNED):
+            data = event.get("data") if isinstance(event, Mapping) else None
+            if isinstance(data, Mapping):
+                yield event.get("type"), data
 
 
 def events_of(session_id: UUID, window: str | None) -> Generator[dict[str, Any], None, None]:

@@ -323,6 +323,12 @@ def test_a_note_added_in_the_form_is_a_marker_without_reload(
 ) -> None:
     staff = replay(browser, server, session_id, "?t=4000", color_scheme="dark")
     staff.get_by_role("button", name="Pause", exact=True).click()
+    # A request's details, open while the note is written.
+    staff.get_by_role("tab", name="Network", exact=True).click()
+    network = staff.get_by_role("tabpanel", name="Network")
+    opener = network.get_by_role("button", name="/no-such-page/", exact=True)
+    opener.click()
+    assert opener.get_attribute("aria-expanded") == "true"
     staff.get_by_role("tab", name="Notes", exact=True).click()
     notes = staff.get_by_role("tabpanel", name="Notes")
     notes.get_by_role("textbox", name="Note").fill("the error dialog looks off")
@@ -330,6 +336,12 @@ def test_a_note_added_in_the_form_is_a_marker_without_reload(
     bar = staff.get_by_role("navigation", name="Markers")
     marker = bar.get_by_role("button", name=re.compile(r"^Note at \d+:\d\d: the error dialog"))
     marker.wait_for(timeout=10_000)
+    # The note redrew the panels (as live events do): the details stay open.
+    staff.get_by_role("tab", name="Network", exact=True).click()
+    reopened = network.get_by_role("button", name="/no-such-page/", exact=True)
+    assert reopened.get_attribute("aria-expanded") == "true"
+    assert network.locator("#" + (reopened.get_attribute("aria-controls") or "")).is_visible()
+    staff.get_by_role("tab", name="Notes", exact=True).click()
     assert notes.get_by_text("the error dialog looks off").count() == 1
     stored = api(server, cookie, f"sessions/{session_id}/notes")
     assert [n["text"] for n in stored] == ["the error dialog looks off"]

@@ -4,7 +4,7 @@
 // (seek.js handles [data-session-replay-ts]).
 import { el } from './controls.js';
 import { clock, percent, signedClock } from './entries.js';
-import { bytes, consoleMatches } from './records.js';
+import { bytes, consoleMatches, requestKeys } from './records.js';
 import { entryTab } from './tabs.js';
 
 /** @typedef {import('./entries.js').Entry} Entry */
@@ -171,6 +171,14 @@ export function shortUrl(url) {
 export function networkPanel(panel, records, start, end) {
   if (!records.length) return empty(panel, 'No requests were recorded in this tab.');
   const doc = panel.ownerDocument;
+  // Redrawn as live events come in: the details open stay open, the button
+  // that had the focus keeps it.
+  const wasOpen = new Set(
+    Array.from(panel.querySelectorAll('.session-replay-request-detail:not([hidden])'), (row) => /** @type {HTMLElement} */ (row).dataset.request)
+  );
+  const active = /** @type {HTMLElement | null} */ (doc.activeElement);
+  const hadFocus = active && panel.contains(active) && active.dataset.request !== undefined ? active.dataset.request : null;
+  const keys = requestKeys(records);
   const table = el(doc, 'table', { class: 'session-replay-network' });
   const head = el(doc, 'tr');
   for (const h of ['Time', 'Method', 'URL', 'Status', 'Duration', 'Size', 'Waterfall']) head.append(el(doc, 'th', { scope: 'col' }, h));
@@ -184,10 +192,14 @@ export function networkPanel(panel, records, start, end) {
     // The row's details open in a row of their own under it, the table's full width.
     const detailId = `session-replay-request-${i}`;
     const url = el(doc, 'td', { class: 'session-replay-url' });
-    const open = el(doc, 'button', { type: 'button', class: 'session-replay-row-button', 'aria-expanded': 'false', 'aria-controls': detailId, title: r.url }, shortUrl(r.url));
+    const key = keys[i];
+    const expanded = wasOpen.has(key);
+    const open = el(doc, 'button', { type: 'button', class: 'session-replay-row-button', 'aria-expanded': String(expanded), 'aria-controls': detailId, title: r.url }, shortUrl(r.url));
+    open.dataset.request = key;
     url.append(open);
     const more = el(doc, 'tr', { id: detailId, class: 'session-replay-request-detail' });
-    more.hidden = true;
+    more.dataset.request = key;
+    more.hidden = !expanded;
     const cell = el(doc, 'td', { colspan: '7' });
     const dl = el(doc, 'dl');
     for (const [k, v] of Object.entries(r.raw)) {
@@ -213,6 +225,8 @@ export function networkPanel(panel, records, start, end) {
   table.append(thead, body);
   panel.textContent = '';
   panel.append(table);
+  const refocus = Array.from(body.querySelectorAll('button[data-request]')).find((b) => /** @type {HTMLElement} */ (b).dataset.request === hadFocus);
+  if (hadFocus !== null && refocus) /** @type {HTMLElement} */ (refocus).focus();
 }
 
 /**

@@ -9,6 +9,9 @@ export const POSTER_ID = 'session-replay-poster';
 const FITTED = 'session-replay-poster--fitted';
 const GONE = 'session-replay-poster--gone'; // out of sight, until it can be removed
 const BORDER_PX = 2; // the player container's border, once it is ready (player.css)
+// The longest the player waits for the poster's frame to load before it starts
+// anyway (a recorded page's images, from the recorded site, may take seconds).
+export const PLAYER_WAIT_MS = 300;
 
 /**
  * Sizes the poster as view.js will size the player, and again on resize.
@@ -54,4 +57,36 @@ export function removePoster(doc) {
   if (root) root.style.minHeight = '';
   if (doc.readyState === 'complete') return void box.remove();
   (doc.defaultView || window).addEventListener('load', () => setTimeout(() => box.remove(), 0), { once: true });
+}
+
+/**
+ * Starts the player (player.js, whose URL the poster's box holds in
+ * `data-player`) once the page is parsed and the poster's frame has loaded,
+ * or PLAYER_WAIT_MS after this runs if that is later in coming. Run at once,
+ * the player's bundle and its first reads take the cores the poster's first
+ * paint needs (bench/README.md, "The player after the poster"); the page
+ * preloads the bundle meanwhile.
+ * @param {Document} doc
+ * @param {(run: () => void, ms: number) => unknown} [later] setTimeout
+ * @returns {Promise<HTMLScriptElement> | null} the player's script, or null without a poster
+ */
+export function startPlayerAfterPoster(doc, later = setTimeout) {
+  const box = doc.getElementById(POSTER_ID);
+  const src = box && box.dataset.player;
+  if (!box || !src) return null;
+  const frame = box.querySelector('iframe');
+  const parsed = new Promise((resolve) => {
+    if (doc.readyState !== 'loading') return resolve(undefined);
+    doc.addEventListener('DOMContentLoaded', () => resolve(undefined), { once: true });
+  });
+  const posterIn = new Promise((resolve) => {
+    if (frame) frame.addEventListener('load', () => resolve(undefined), { once: true });
+    later(() => resolve(undefined), PLAYER_WAIT_MS);
+  });
+  return Promise.all([parsed, posterIn]).then(() => {
+    const script = doc.createElement('script');
+    script.src = src;
+    doc.body.append(script);
+    return script;
+  });
 }

@@ -133,3 +133,21 @@ export function bytes(n) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/**
+ * A key for each request that stays the same when the list is read again with
+ * more events (a live session's): when it started, its method and URL, and
+ * which of the same it is. The panel keeps a request's details open across a
+ * redraw by it.
+ * @param {NetworkRecord[]} records
+ */
+export function requestKeys(records) {
+  /** @type {Map<string, number>} */
+  const seen = new Map();
+  return records.map((r) => {
+    const base = `${r.ts} ${r.method} ${r.url}`;
+    const count = (seen.get(base) || 0) + 1;
+    seen.set(base, count);
+    return count > 1 ? `${base} #${count}` : base;
+  });
+}

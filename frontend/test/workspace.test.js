@@ -17,7 +17,7 @@ import {
   signedClock,
 } from '../src/entries.js';
 import { actionOf, typing } from '../src/keys.js';
-import { bytes, consoleMatches, consoleRecords, networkRecords } from '../src/records.js';
+import { bytes, consoleMatches, consoleRecords, networkRecords, requestKeys } from '../src/records.js';
 
 /** @returns {import('../src/entries.js').Entry} */
 const entry = (ts, kind, level = '', label = kind, detail = {}) => ({ ts, kind, window: 'w', label, level, detail });
@@ -193,4 +193,17 @@ test("another tab's moment before the tab shown opened counts back on its clock"
   assert.equal(signedClock(-5_000), '−0:05');
   assert.equal(signedClock(-400), '0:00'); // under a second before: its start
   assert.equal(markerName({ ts: 1000, kind: 'click', window: 'b', label: 'Pay', level: '', detail: {} }, 6000, { click: 'Click' }), 'Click at −0:05: Pay');
+});
+
+test('a request keeps its key when the list is read again with more requests', () => {
+  const request = (ts, url, method = 'GET') => ({ ts, method, url, status: 200, duration: 1, size: 1, type: 'fetch', failed: false, raw: {} });
+  const before = [request(10, '/a'), request(20, '/ping'), request(20, '/ping'), request(30, '/b', 'POST')];
+  const after = [...before, request(40, '/ping'), request(20, '/ping')];
+  const keys = requestKeys(before);
+  assert.equal(new Set(keys).size, keys.length, 'two requests share a key');
+  assert.deepEqual(requestKeys(after).slice(0, before.length), keys);
+  // The same moment, method and URL: told apart by which of them it is.
+  assert.notEqual(keys[1], keys[2]);
+  assert.notEqual(requestKeys(after)[5], keys[2]);
+  assert.notEqual(requestKeys([request(30, '/b', 'GET')])[0], keys[3]);
 });

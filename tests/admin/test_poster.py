@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.templatetags.static import static
 from django.test import Client, override_settings
 
 from django_session_replay.models import AuditEntry
@@ -149,8 +150,15 @@ def test_the_replay_page_frames_the_poster_sandboxed_and_out_of_the_way(
     assert 'width="1200" height="700"' in tag
     assert 'title="Poster frame: first page of the recording"' in tag
     assert "django_session_replay/poster.js" in markup
-    # Before player.js: the browser fetches the poster while the bundle loads.
-    assert markup.index(poster_url(sid)) < markup.index("django_session_replay/player.js")
+    # The bundle is preloaded in the head; poster.js runs it once the poster
+    # is in (frontend/src/poster.js startPlayerAfterPoster), so no script tag
+    # would run it first.
+    player = static("django_session_replay/player.js")
+    assert f'<link rel="preload" href="{player}" as="script">' in markup
+    assert f'data-player="{player}"' in markup
+    assert f'<script src="{player}"' not in markup
+    # No nav sidebar on this page: nor its files, fetched before the poster.
+    assert not re.search(r"nav_sidebar\.(css|js)", markup)
 
 
 def test_without_a_hello_viewport_the_poster_is_sized_by_the_meta_event(
@@ -169,3 +177,7 @@ def test_a_session_with_no_events_has_no_poster(client: Client) -> None:
     sid = record([]).session_id
     markup = client.get(f"{CHANGELIST}{sid}/replay/").content.decode()
     assert "session-replay-poster" not in markup
+    # Nothing to wait for: the player runs as the page is parsed.
+    player = static("django_session_replay/player.js")
+    assert f'<script src="{player}" defer></script>' in markup
+    assert 'rel="preload"' not in markup

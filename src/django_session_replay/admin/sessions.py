@@ -368,6 +368,9 @@ class ReplaySessionAdmin(SessionModelAdmin):
         tabs = tab_labels(session.pk, windows) if len(windows) > 1 else []
         context = {
             **self.admin_site.each_context(request),
+            # The page has no nav sidebar (replay.html): nor its stylesheet and
+            # script, which the admin's <head> would fetch before the poster.
+            "is_nav_sidebar_enabled": False,
             "title": _("Replay of %(session)s") % {"session": session},
             "opts": self.model._meta,
             "session": session,

@@ -7,8 +7,9 @@ Serves the example project as bench.replay does (daphne ``runserver``,
 temporary SQLite, bench/replay_settings.py), records each recording of the
 corpus (default ``../shared/corpus``; the bench says so and stops if it is
 absent) through the WebSocket door, then the joined session (every recording
-end to end, bench.replay.joined), waits for the server to be idle (tail
-compaction done), and downloads each session's export as staff (Chromium logs
+end to end, bench.replay.joined), waits for the server to be idle, compacts
+every batch into chunks (``manage.py session_replay_compact --all``, as once
+the sessions have ended) and downloads each session's export as staff (Chromium logs
 in; the download goes through the same cookies). Prints, per session, the
 events' msgpack bytes (``byte_count``), the compressed chunks in storage (the
 sum of ``Chunk.stored_bytes``), the export's bytes and the export gzipped
@@ -63,6 +64,8 @@ def main() -> None:
         ]
         assert server.process is not None
         settle(server.process.pid)
+        # Every batch in a chunk, as once the sessions have ended.
+        server.manage("session_replay_compact", "--all")
         stored = dict(
             server.query(
                 "SELECT session_id, SUM(stored_bytes) FROM django_session_replay_chunk"

@@ -1,10 +1,10 @@
 // The exported HTML file's player (GET /session-replay/api/sessions/{id}/export.html,
 // src/django_session_replay/export.py): the session's events are in the page, one
-// list per window, as JSON in <script type="application/json">. This plays one
+// list per window, as gzipped JSON in base64 in <script type="application/gzip">,
+// inflated here by the browser's DecompressionStream. This plays one
 // window at a time with rrweb-player (view.js), in rrweb's sandboxed iframe;
 // a row of buttons picks the window when there is more than one. Nothing is
 // fetched: the file plays from disk, offline.
-import { readConfig } from './config.js';
 import { statusLine } from './status.js';
 import { mountPlayer } from './view.js';
 
@@ -75,11 +75,30 @@ export function windowStatus(w) {
   return text;
 }
 
-function main() {
+/**
+ * The embedded data: base64 of gzipped JSON, inflated without any network.
+ * @param {string} text
+ * @returns {Promise<Record<string, any> | null>} null when it is no such thing
+ */
+export async function unpack(text) {
+  try {
+    const binary = atob(text.trim());
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    const data = JSON.parse(await new Response(inflated).text());
+    return data && typeof data === 'object' ? data : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+async function main() {
   const root = document.getElementById('session-replay-player');
   if (!root) return;
   const setStatus = statusLine(root);
-  const data = readConfig('session-replay-export');
+  const holder = document.getElementById('session-replay-export');
+  const data = holder ? await unpack(holder.textContent || '') : null;
   if (!data) return setStatus('The recording in this file cannot be read.', true);
   const windows = exportWindows(data);
   if (!windows.length) return setStatus('No events recorded in this session');
@@ -119,10 +138,8 @@ function main() {
 }
 
 if (typeof document !== 'undefined') {
-  try {
-    main();
-  } catch (err) {
+  main().catch((err) => {
     const el = document.getElementById('session-replay-status');
     if (el) el.textContent = `Player error: ${(err && /** @type {Error} */ (err).message) || err}`;
-  }
+  });
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportWindows, windowLabel, windowStatus } from '../src/export.js';
+import { gzipSync } from 'node:zlib';
+import { exportWindows, unpack, windowLabel, windowStatus } from '../src/export.js';
 
 const meta = (ts) => ({ type: 4, timestamp: ts, data: { width: 1000, height: 500 } });
 const snapshot = (ts) => ({ type: 2, timestamp: ts, data: {} });
@@ -35,4 +36,19 @@ test('data that is no export gives no windows', () => {
   assert.deepEqual(exportWindows(null), []);
   assert.deepEqual(exportWindows({ windows: 'x' }), []);
   assert.deepEqual(exportWindows({ windows: [{ id: 3, events: [] }, { id: 'a' }] }), []);
+});
+
+test('the embedded data is inflated from base64 gzip, as the server packs it', async () => {
+  const data = { v: 1, session: { id: 's' }, windows: [{ id: 'tab-1', events: [{ type: 4, timestamp: 1, data: { text: '</script> é \u2028' } }] }] };
+  const text = gzipSync(Buffer.from(JSON.stringify(data))).toString('base64');
+  assert.deepEqual(await unpack(`\n${text}\n`), data);
+});
+
+test('data that is not base64 gzip of a JSON object reads as nothing', async () => {
+  const packed = (/** @type {string} */ s) => gzipSync(Buffer.from(s)).toString('base64');
+  assert.equal(await unpack('not base64 at all!'), null);
+  assert.equal(await unpack(Buffer.from('{"v":1}').toString('base64')), null); // not gzipped
+  assert.equal(await unpack(packed('{"v":')), null); // cut short
+  assert.equal(await unpack(packed('42')), null);
+  assert.equal(await unpack(packed('null')), null);
 });

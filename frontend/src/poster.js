@@ -80,6 +80,9 @@ export function startPlayerAfterPoster(doc, later = setTimeout) {
     doc.addEventListener('DOMContentLoaded', () => resolve(undefined), { once: true });
   });
   const posterIn = new Promise((resolve) => {
+    // Its load may have come before this ran: the frame's own resource
+    // timing entry, which the page gets once the frame is in, says so.
+    if (frame && frame.src && performance.getEntriesByName(frame.src).length) return resolve(undefined);
     if (frame) frame.addEventListener('load', () => resolve(undefined), { once: true });
     later(() => resolve(undefined), PLAYER_WAIT_MS);
   });

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { PLAYER_WAIT_MS, startPlayerAfterPoster } from '../src/poster.js';
 
 /** A page with a poster box (its frame an EventTarget) and a body that keeps what is appended. */
-function page({ readyState = 'interactive', player = '/static/player.js', frame = true } = {}) {
+function page({ readyState = 'interactive', player = '/static/player.js', frame = true, src = '' } = {}) {
   const doc = new EventTarget();
-  const iframe = frame ? new EventTarget() : null;
+  const iframe = frame ? Object.assign(new EventTarget(), { src }) : null;
   const box = {
     dataset: player ? { player } : {},
     querySelector: (selector) => (selector === 'iframe' ? iframe : null),
@@ -87,4 +87,23 @@ test('without a poster, or one that names no player, nothing is started here', (
   assert.equal(startPlayerAfterPoster(none.doc, time.later), null);
   assert.equal(startPlayerAfterPoster(page({ player: '' }).doc, time.later), null);
   assert.equal(time.timers.length, 0);
+});
+
+test('a poster already in when this runs starts the player at once', async () => {
+  const src = 'http://testserver/admin/replay/poster/?window=tab-1';
+  performance.mark(src); // what the page's resource timing holds once the frame is in
+  try {
+    const { doc, appended } = page({ src });
+    const time = clock();
+    await startPlayerAfterPoster(doc, time.later);
+    assert.equal(appended.length, 1);
+    assert.equal(time.timers.length, 0, 'waited for a load that had come');
+  } finally {
+    performance.clearMarks(src);
+  }
+  // Another frame's entry is not this one's.
+  const { doc, appended } = page({ src: 'http://testserver/other/' });
+  startPlayerAfterPoster(doc, clock().later);
+  await settle();
+  assert.equal(appended.length, 0);
 });

@@ -188,9 +188,6 @@ export class Workspace {
     player.addEventListener('ui-update-player-state', (p) => {
       if (this.player !== player) return;
       this.playing = /** @type {any} */ (p).payload === 'playing';
-      // Paused: the time shown and the Activity row highlighted are where the
-      // replayer stopped, not at its last time update (which lags it).
-      if (!this.playing) this.current = player.getReplayer().getCurrentTime();
       this.updateControls();
     });
     // A replayed page may focus its fields: the iframe is never a tab stop

@@ -29,6 +29,11 @@ to two first frames:
 The first frame the user sees is the earlier of the two. A page that shows no
 player frame within S seconds (default 30) is reported and left out.
 
+Besides, the replay page's own ``first-paint`` (column ``page``) and, as a
+reference, that of Django's admin index (``/admin/``: an admin page with none
+of this app's code), loaded R times the same way: no frame inside the replay
+page can be seen before the page itself paints (``REFERENCE`` line).
+
 Prints the runs and medians per recording, then for each of the player's
 frame, the poster's and the first seen: the overall median (of every run of
 every recording), the joined session's median and joined/median, against the
@@ -103,6 +108,8 @@ PROBE = """
       marks.html = nav ? nav.responseEnd : undefined;
       marks.dcl = nav && nav.domContentLoadedEventEnd ? nav.domContentLoadedEventEnd : undefined;
       marks.frame = performance.now();
+      const paint = performance.getEntriesByName('first-paint')[0];
+      if (paint) marks.page = paint.startTime;
       return;
     }
     requestAnimationFrame(check);
@@ -112,7 +119,8 @@ PROBE = """
 """
 for name, value in (("__FRAME__", FRAME), ("__POSTER__", POSTER), ("__FITTED__", FITTED)):
     PROBE = PROBE.replace(name, json.dumps(value))
-MARKS = ("frame", "html", "dcl", "events", "fitted")  # PROBE's, ms from navigation start
+MARKS = ("frame", "html", "dcl", "events", "fitted", "page")  # PROBE's, ms from navigation start
+REFERENCE = "/admin/"  # Django's own admin index: what an admin page costs before any of ours
 # Run inside the poster's document (sandboxed: no script of its own runs there).
 POSTER_PROBE = """
 () => {
@@ -210,6 +218,20 @@ def first_frame(
         context.close()
 
 
+def first_paint(browser: Any, state: dict[str, Any], url: str, timeout: float) -> float:
+    """Milliseconds from navigation start to a page's own first paint, in a
+    fresh context as first_frame's."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, storage_state=state)
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="commit", timeout=timeout * 1000)
+        script = "() => performance.getEntriesByName('first-paint').length > 0"
+        page.wait_for_function(script, timeout=timeout * 1000)
+        return float(page.evaluate("performance.getEntriesByName('first-paint')[0].startTime"))
+    finally:
+        context.close()
+
+
 def poster_paint(page: Any, origin: float) -> dict[str, float] | None:
     """The poster document's first paint (``poster``), its HTML in
     (``poster_html``) and parsed (``poster_parsed``), in ms from the page's
@@ -298,6 +320,10 @@ def main() -> None:
             base = f"{server.url}/admin/django_session_replay/replaysession"
             urls = [f"{base}/{sid}/replay/" for sid in sessions]
             first_frame(browser, state, urls[0], args.timeout)  # warm-up: imports, caches
+            reference = [
+                first_paint(browser, state, f"{server.url}{REFERENCE}", args.timeout)
+                for _ in range(args.runs + 1)
+            ][1:]
             runs: list[list[dict[str, float]]] = [[] for _ in urls]
             timeouts = 0
             for _ in range(args.runs):
@@ -316,23 +342,24 @@ def main() -> None:
         marks["seen"] = min(marks["frame"], marks.get("poster", marks["frame"]))
     print(
         f"{'session':<58} {'events':>6} {'msgpack':>10} {'seen':>5} {'poster':>6}"
-        f" {'player':>6} {'html':>5} {'dcl':>5} {'events':>6} {'p_html':>6} {'p_dom':>5}"
-        f" {'fitted':>6} {'p_ask':>5} {'p_read':>6} {'p_ren':>5}  runs_ms (seen/player)"
+        f" {'player':>6} {'page':>5} {'html':>5} {'dcl':>5} {'events':>6} {'p_html':>6}"
+        f" {'p_dom':>5} {'fitted':>6} {'p_ask':>5} {'p_read':>6} {'p_ren':>5}"
+        "  runs_ms (seen/player)"
     )
     for (name, events), sid, marks in zip(recordings, sessions, runs, strict=True):
         size = stored.get(sid.replace("-", ""), sum(len(msgpack.packb(e)) for e in events))
         shown = " ".join(f"{m['seen']:.0f}/{m['frame']:.0f}" for m in marks) or "-"
-        seen, poster, player, html, dcl, answered, p_html, p_dom, fitted, asked, read, ren = (
+        seen, poster, player, page, html, dcl, answered, p_html, p_dom, fitted, asked, read, ren = (
             of(marks, mark)
             for mark in (
-                "seen", "poster", "frame", "html", "dcl", "events",
+                "seen", "poster", "frame", "page", "html", "dcl", "events",
                 "poster_html", "poster_parsed", "fitted",
                 "poster_asked", "poster_server_read", "poster_server_html",
             )
         )  # fmt: skip
         print(
             f"{name[:58]:<58} {len(events):>6} {size:>10} {seen:>5.0f} {poster:>6.0f}"
-            f" {player:>6.0f} {html:>5.0f} {dcl:>5.0f} {answered:>6.0f} {p_html:>6.0f}"
+            f" {player:>6.0f} {page:>5.0f} {html:>5.0f} {dcl:>5.0f} {answered:>6.0f} {p_html:>6.0f}"
             f" {p_dom:>5.0f} {fitted:>6.0f} {asked:>5.0f} {read:>6.0f} {ren:>5.0f}  {shown}"
         )
     missing = sum(1 for session in runs for m in session if "poster" not in m)
@@ -341,6 +368,11 @@ def main() -> None:
         summary(runs, "poster", "poster", args.runs, timeouts, missing),
         summary(runs, "seen", "seen", args.runs, timeouts, 0),
     ]
+    pages = [m["page"] for session in runs for m in session if "page" in m]
+    print(
+        f"REFERENCE page={REFERENCE} first_paint_median_ms={median(reference):.0f}"
+        f" replay_page_first_paint_median_ms={median(pages):.0f} runs={len(reference)}"
+    )
     for line in totals:
         print(line)
 

@@ -7,10 +7,10 @@ Serves the example project as bench.replay does (daphne ``runserver``,
 temporary SQLite, bench/replay_settings.py), records each recording of the
 corpus (default ``../shared/corpus``; the bench says so and stops if it is
 absent) through the WebSocket door, then the joined session (every recording
-end to end, bench.replay.joined), waits for the server to be idle, compacts
+end to end, bench.replay.corpus_recordings), waits for the server to be idle, compacts
 every batch into chunks (``manage.py session_replay_compact --all``, as once
-the sessions have ended) and downloads each session's export as staff (Chromium logs
-in; the download goes through the same cookies). Prints, per session, the
+the sessions have ended) and downloads each session's export as staff
+(Chromium logs in; the download goes through the same cookies). Prints, per session, the
 events' msgpack bytes (``byte_count``), the compressed chunks in storage (the
 sum of ``Chunk.stored_bytes``), the export's bytes and the export gzipped
 (``gzip -6``, what a web server or a mail attachment would make of it), with
@@ -22,14 +22,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gzip
-import os
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import REPO, SHARED_CORPUS, load
+from bench.common import SHARED_CORPUS
 from bench.ingest import PATH
-from bench.replay import joined, settle
+from bench.replay import corpus_recordings, server_env, settle
 from bench.storage import send
 
 
@@ -38,20 +37,14 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", help=f"directory of *.json (default {SHARED_CORPUS})")
     args = parser.parse_args()
     corpus = Path(args.corpus) if args.corpus else SHARED_CORPUS
-    files = sorted(corpus.glob("*.json"))
-    if not files:
+    recordings = corpus_recordings(corpus)
+    if not recordings:
         print(f"bench.export skipped: no *.json recordings in {corpus} (the shared corpus)")
         return
 
     from tests.browser import chromium, demo_server, login
 
-    recordings = [(path.stem, load(path)[1]) for path in files]
-    recordings.append(("JOINED (all, end to end)", joined([events for _, events in recordings])))
-    paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench.replay_settings",
-        "PYTHONPATH": os.pathsep.join([str(REPO), *paths]),
-    }
+    env = server_env()
     rows: list[tuple[str, int, int, int, int, int, float]] = []
     with (
         tempfile.TemporaryDirectory(prefix="session-replay-bench-export-") as tmp,

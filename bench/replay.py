@@ -274,6 +274,24 @@ def of(runs: list[dict[str, float]], mark: str) -> float:
     return median([marks[mark] for marks in runs if mark in marks])
 
 
+def corpus_recordings(corpus: Path) -> list[tuple[str, list[Event]]]:
+    """Each recording of the corpus by name, then the joined session; empty
+    without recordings."""
+    recordings = [(path.stem, load(path)[1]) for path in sorted(corpus.glob("*.json"))]
+    if recordings:
+        recordings.append(("JOINED (all, end to end)", joined([e for _, e in recordings])))
+    return recordings
+
+
+def server_env() -> dict[str, str]:
+    """The demo server's environment: bench/replay_settings.py, this checkout first."""
+    paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.replay_settings",
+        "PYTHONPATH": os.pathsep.join([str(REPO), *paths]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", nargs="?", help=f"directory of *.json (default {SHARED_CORPUS})")
@@ -281,20 +299,14 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30, help="seconds per page")
     args = parser.parse_args()
     corpus = Path(args.corpus) if args.corpus else SHARED_CORPUS
-    files = sorted(corpus.glob("*.json"))
-    if not files:
+    recordings = corpus_recordings(corpus)
+    if not recordings:
         print(f"bench.replay skipped: no *.json recordings in {corpus} (the shared corpus)")
         return
 
     from tests.browser import chromium, demo_server, login
 
-    recordings = [(path.stem, load(path)[1]) for path in files]
-    recordings.append(("JOINED (all, end to end)", joined([events for _, events in recordings])))
-    paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench.replay_settings",
-        "PYTHONPATH": os.pathsep.join([str(REPO), *paths]),
-    }
+    env = server_env()
     with (
         tempfile.TemporaryDirectory(prefix="session-replay-bench-replay-") as tmp,
         demo_server(Path(tmp), env) as server,

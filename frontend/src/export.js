@@ -82,9 +82,7 @@ export function windowStatus(w) {
  */
 export async function unpack(text) {
   try {
-    const binary = atob(text.trim());
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const bytes = Uint8Array.from(atob(text.trim()), (c) => c.charCodeAt(0));
     const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     const data = JSON.parse(await new Response(inflated).text());
     return data && typeof data === 'object' ? data : null;

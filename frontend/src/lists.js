@@ -225,8 +225,9 @@ export function networkPanel(panel, records, start, end) {
   table.append(thead, body);
   panel.textContent = '';
   panel.append(table);
+  if (hadFocus === null) return;
   const refocus = Array.from(body.querySelectorAll('button[data-request]')).find((b) => /** @type {HTMLElement} */ (b).dataset.request === hadFocus);
-  if (hadFocus !== null && refocus) /** @type {HTMLElement} */ (refocus).focus();
+  if (refocus) /** @type {HTMLElement} */ (refocus).focus();
 }
 
 /**

@@ -212,16 +212,38 @@ def is_near(rgba: list[int], rgb: tuple[int, int, int]) -> bool:
     return all(abs(a - b) < 60 for a, b in zip(rgba[:3], rgb, strict=True)) and rgba[3] > 200
 
 
-def draw_again(page: Any) -> None:
-    page.wait_for_timeout(700)  # rrweb's first canvas image, at 2 per second
-    page.click("#canvas-button")  # the blue bar moves from x 10-34 to x 38-62
-    page.wait_for_timeout(1500)
+def draw_again(server: DemoServer, cookie: str, *, image_expected: bool = True) -> Any:
+    """An act for record(): the lab page's Draw button moves the blue bar from
+    x 10-34 to x 38-62. With canvas recording on it waits until an image
+    sampled after the click is stored: under load rrweb's sampling (2 per
+    second, encoded in a worker) can lag a fixed wait."""
+
+    def act(page: Any) -> None:
+        page.wait_for_timeout(700)  # rrweb's first canvas image, at 2 per second
+        clicked: int = page.evaluate("Date.now()")
+        page.click("#canvas-button")
+        if not image_expected:
+            page.wait_for_timeout(1500)  # time enough for an image, were one sent
+            return
+        session_id: str = page.evaluate("window.SessionReplay.sessionId")
+        wait_until(
+            lambda: any(
+                e["type"] == INCREMENTAL
+                and e["data"].get("source") == CANVAS_MUTATION
+                and e["timestamp"] >= clicked
+                for e in events_of(server, cookie, session_id)
+            ),
+            timeout=30,
+            what="a canvas image sampled after the click to be stored",
+        )
+
+    return act
 
 
 def test_canvas_on_replays_the_sampled_images(
     browser: Any, server: DemoServer, cookie: str
 ) -> None:
-    session_id = record(browser, server, cookie, server.url + "/lab/", draw_again)
+    session_id = record(browser, server, cookie, server.url + "/lab/", draw_again(server, cookie))
     events = events_of(server, cookie, session_id)
     frames = [
         e for e in events if e["type"] == INCREMENTAL and e["data"].get("source") == CANVAS_MUTATION
@@ -231,8 +253,13 @@ def test_canvas_on_replays_the_sampled_images(
     staff = open_replay(browser, server, session_id)
     # Only the plugin's drawing of the last image shows the bar where it moved:
     # on the canvas's bitmap, and on screen (a canvas in the sandbox shows no
-    # bitmap; the plugin makes the image its CSS content).
-    assert is_near(pixel(staff, 50, 40), (0, 0, 255)), pixel(staff, 50, 40)
+    # bitmap; the plugin makes the image its CSS content). The image decodes
+    # asynchronously after the seek to the end, so the bitmap is waited for.
+    wait_until(
+        lambda: is_near(pixel(staff, 50, 40), (0, 0, 255)),
+        timeout=10,
+        what="the last canvas image (the bar at x 38-62) on the replayed bitmap",
+    )
     assert is_near(pixel(staff, 20, 40), (255, 0, 0)), pixel(staff, 20, 40)
     assert is_near(seen(staff, 50 / 160, 0.5), (0, 0, 255)), seen(staff, 50 / 160, 0.5)
     assert is_near(seen(staff, 20 / 160, 0.5), (255, 0, 0)), seen(staff, 20 / 160, 0.5)
@@ -243,7 +270,13 @@ def test_canvas_on_replays_the_sampled_images(
 
 
 def test_canvas_off_records_no_image(browser: Any, server: DemoServer, cookie: str) -> None:
-    session_id = record(browser, server, cookie, server.url + "/lab/?canvas=off", draw_again)
+    session_id = record(
+        browser,
+        server,
+        cookie,
+        server.url + "/lab/?canvas=off",
+        draw_again(server, cookie, image_expected=False),
+    )
     events = events_of(server, cookie, session_id)
     assert not [
         e for e in events if e["type"] == INCREMENTAL and e["data"].get("source") == CANVAS_MUTATION

@@ -351,8 +351,8 @@ def test_spa_navigations_are_page_views_stored_and_shown(
         seek = table.get_by_role("button", name="Details · Lab").first
         seek.focus()
         staff.keyboard.press("Enter")  # keyboard reachable; moves the player there
-        staff.wait_for_timeout(500)
         content = staff.frame_locator(REPLAY_FRAME).locator("#tab-content")
+        content.filter(has_text="The details tab.").wait_for(timeout=10_000)  # the seek applied
         assert content.inner_text() == "The details tab."
         staff.screenshot(path=str(ARTIFACTS / f"replay-page-views-{scheme}.png"), full_page=True)
         staff.context.close()

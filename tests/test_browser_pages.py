@@ -212,6 +212,10 @@ def is_near(rgba: list[int], rgb: tuple[int, int, int]) -> bool:
     return all(abs(a - b) < 60 for a, b in zip(rgba[:3], rgb, strict=True)) and rgba[3] > 200
 
 
+def is_canvas_image(event: dict[str, Any]) -> bool:
+    return event["type"] == INCREMENTAL and event["data"].get("source") == CANVAS_MUTATION
+
+
 def draw_again(server: DemoServer, cookie: str, *, image_expected: bool = True) -> Any:
     """An act for record(): the lab page's Draw button moves the blue bar from
     x 10-34 to x 38-62. With canvas recording on it waits until an image
@@ -228,9 +232,7 @@ def draw_again(server: DemoServer, cookie: str, *, image_expected: bool = True) 
         session_id: str = page.evaluate("window.SessionReplay.sessionId")
         wait_until(
             lambda: any(
-                e["type"] == INCREMENTAL
-                and e["data"].get("source") == CANVAS_MUTATION
-                and e["timestamp"] >= clicked
+                is_canvas_image(e) and e["timestamp"] >= clicked
                 for e in events_of(server, cookie, session_id)
             ),
             timeout=30,
@@ -245,9 +247,7 @@ def test_canvas_on_replays_the_sampled_images(
 ) -> None:
     session_id = record(browser, server, cookie, server.url + "/lab/", draw_again(server, cookie))
     events = events_of(server, cookie, session_id)
-    frames = [
-        e for e in events if e["type"] == INCREMENTAL and e["data"].get("source") == CANVAS_MUTATION
-    ]
+    frames = [e for e in events if is_canvas_image(e)]
     assert frames
     assert "image/webp" in json.dumps(frames[-1])
     staff = open_replay(browser, server, session_id)
@@ -278,9 +278,7 @@ def test_canvas_off_records_no_image(browser: Any, server: DemoServer, cookie: s
         draw_again(server, cookie, image_expected=False),
     )
     events = events_of(server, cookie, session_id)
-    assert not [
-        e for e in events if e["type"] == INCREMENTAL and e["data"].get("source") == CANVAS_MUTATION
-    ]
+    assert not [e for e in events if is_canvas_image(e)]
     assert b"rr_dataURL" not in json.dumps(events).encode()
     staff = open_replay(browser, server, session_id)
     assert pixel(staff, 20, 40)[3] == 0  # a blank canvas
